@@ -1,0 +1,140 @@
+// The production HTTP server: static assets from build/client, everything else through the
+// Remix request handler. Starts the host (config, database, migrations, mail) before listening.
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Readable } from "node:stream";
+import { createRequestHandler } from "@remix-run/node";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const clientDir = path.join(here, "build", "client");
+const MAX_BODY = Number(process.env.MAX_BODY_BYTES ?? 20 * 1024 * 1024);
+const TYPES = { ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".json": "application/json", ".txt": "text/plain", ".map": "application/json" };
+
+const build = await import(pathToFileURL(path.join(here, "build", "server", "index.js")).href);
+let host;
+try {
+  host = await build.entry.module.hostReady;
+} catch (error) {
+  console.error(`\nAftercare could not start.\n${error instanceof Error ? error.message : error}\n`);
+  process.exit(1);
+}
+const handle = createRequestHandler(build, "production");
+
+/** Serves a file under build/client, or returns false. Never leaves that folder. */
+function serveStatic(req, res, pathname) {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return false;
+  }
+  const file = path.join(clientDir, path.normalize(decoded));
+  if (!file.startsWith(clientDir + path.sep)) return false;
+  let stat;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return false;
+  }
+  if (!stat.isFile()) return false;
+  res.writeHead(200, {
+    "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
+    "Content-Length": stat.size,
+    "Cache-Control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+    "X-Content-Type-Options": "nosniff",
+  });
+  if (req.method === "HEAD") res.end();
+  else fs.createReadStream(file).pipe(res);
+  return true;
+}
+
+function toRequest(req, controller) {
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key.startsWith("x-aftercare-")) continue; // never trust our own internal headers from outside
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else if (value !== undefined) headers.set(key, value);
+  }
+  headers.set("x-aftercare-client-ip", req.socket.remoteAddress ?? "unknown");
+  const init = { method: req.method, headers, signal: controller.signal };
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    let seen = 0;
+    const limited = Readable.from(
+      (async function* () {
+        for await (const chunk of req) {
+          seen += chunk.length;
+          if (seen > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
+          yield chunk;
+        }
+      })(),
+    );
+    init.body = Readable.toWeb(limited);
+    init.duplex = "half";
+  }
+  return new Request(url.href, init);
+}
+
+const server = http.createServer(async (req, res) => {
+  const pathname = (req.url ?? "/").split("?")[0];
+  if (serveStatic(req, res, pathname)) return;
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > MAX_BODY) {
+    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+    res.end("Payload Too Large / 上传内容过大");
+    req.resume();
+    return;
+  }
+  const controller = new AbortController();
+  res.on("close", () => !res.writableFinished && controller.abort());
+  try {
+    const response = await handle(toRequest(req, controller));
+    const headers = {};
+    response.headers.forEach((value, key) => {
+      if (key !== "set-cookie") headers[key] = value;
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length) headers["set-cookie"] = cookies;
+    res.writeHead(response.status, response.statusText, headers);
+    if (response.body && req.method !== "HEAD") {
+      for await (const chunk of response.body) res.write(chunk);
+    }
+    res.end();
+  } catch (error) {
+    const status = error?.status === 413 || error?.cause?.status === 413 ? 413 : 500;
+    if (status === 500) console.error("[aftercare] request failed", req.method, pathname, error);
+    if (!res.headersSent) res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
+    res.end(status === 413 ? "Payload Too Large / 上传内容过大" : "Internal Server Error / 服务器内部错误");
+  }
+});
+server.keepAliveTimeout = 65_000;
+
+const port = host.config.port;
+server.listen(port, process.env.HOST ?? "0.0.0.0", () => {
+  const lines = [
+    "",
+    `  Aftercare is running: ${host.config.publicBaseUrl}`,
+    `  Database: ${host.config.databaseUrl}`,
+    host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : `  Mail: ${new URL(host.config.smtpUrl).host}`,
+  ];
+  if (host.demoLogins.length) {
+    lines.push("  Demo logins:");
+    for (const l of host.demoLogins) lines.push(`    ${l.role.padEnd(8)} ${l.email}  /  ${l.password}`);
+  }
+  console.log(lines.join("\n") + "\n");
+});
+
+let closing = false;
+async function shutdown() {
+  if (closing) return;
+  closing = true;
+  server.close();
+  server.closeAllConnections?.();
+  await host.close().catch(() => {});
+  process.exit(0);
+}
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,125 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+/** Settings read from environment variables at start-up. */
+export interface Config {
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** Unset: the built-in SMTP catcher is started. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** Base of every link in emails; never taken from the request. */
+  readonly publicBaseUrl: string;
+  readonly sessionSecret: string;
+  readonly dataDir: string;
+  readonly sessionIdleMinutes: number;
+  readonly sessionAbsoluteHours: number;
+  readonly loginMaxFailures: number;
+  readonly loginLockMinutes: number;
+  /** Seed demo data when the database is empty. */
+  readonly seedDemo: boolean;
+  /** Run the outbox worker in this process. */
+  readonly mailWorker: boolean;
+  readonly logLevel: "silent" | "info";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every setting.`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (["1", "true", "yes", "on"].includes(raw.toLowerCase())) return true;
+  if (["0", "false", "no", "off"].includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+/** Reads the session secret from SESSION_SECRET, or from (or into) `<dataDir>/session-secret`. */
+function sessionSecret(env: Env, dataDir: string, problems: string[]): string {
+  const given = env.SESSION_SECRET;
+  if (given !== undefined && given !== "") {
+    if (given.length < 32) problems.push("SESSION_SECRET must be at least 32 characters long");
+    return given;
+  }
+  const file = path.join(dataDir, "session-secret");
+  try {
+    const existing = fs.readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // created below
+  }
+  const secret = crypto.randomBytes(32).toString("base64url");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/**
+ * Validates the environment; throws a ConfigError listing every bad variable at once.
+ *
+ * @example
+ * const config = parseConfig(process.env);
+ */
+export function parseConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const port = integer(env, "PORT", 3000, 1, 65535, problems);
+  const databaseUrl = env.DATABASE_URL || "file:./data/aftercare.db";
+  if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    problems.push(`DATABASE_URL must start with file: (SQLite) or postgres:// (got "${databaseUrl}")`);
+  }
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\/[^\s/]+/.test(smtpUrl)) {
+    problems.push(`SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (got "${smtpUrl}")`);
+  }
+  const mailFrom = env.MAIL_FROM || "Aftercare <aftercare@localhost>";
+  if (!/^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
+    problems.push(`MAIL_FROM must be an address like "Service <service@example.com>" (got "${mailFrom}")`);
+  }
+  let publicBaseUrl = env.PUBLIC_BASE_URL || `http://localhost:${port}`;
+  try {
+    const url = new URL(publicBaseUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("protocol");
+    publicBaseUrl = publicBaseUrl.replace(/\/+$/, "");
+  } catch {
+    problems.push(`PUBLIC_BASE_URL must be an http(s) URL such as https://service.example.com (got "${publicBaseUrl}")`);
+  }
+  const dataDir = path.resolve(env.DATA_DIR || "./data");
+  const logLevel = env.LOG_LEVEL === "silent" ? "silent" : "info";
+  const config: Config = {
+    port,
+    databaseUrl,
+    smtpUrl,
+    mailFrom,
+    publicBaseUrl,
+    sessionSecret: problems.length === 0 ? sessionSecret(env, dataDir, problems) : "",
+    dataDir,
+    sessionIdleMinutes: integer(env, "SESSION_IDLE_MINUTES", 120, 1, 60 * 24 * 30, problems),
+    sessionAbsoluteHours: integer(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 90, problems),
+    loginMaxFailures: integer(env, "LOGIN_MAX_FAILURES", 5, 1, 1000, problems),
+    loginLockMinutes: integer(env, "LOGIN_LOCK_MINUTES", 15, 1, 60 * 24, problems),
+    seedDemo: flag(env, "SEED_DEMO", true, problems),
+    mailWorker: flag(env, "MAIL_WORKER", true, problems),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,4 @@
+export * from "./dialect";
+export * from "./open";
+export * from "./migrate";
+export * from "./test-db";

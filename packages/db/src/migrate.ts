@@ -1,0 +1,47 @@
+import { type Kysely, type Migration, Migrator } from "kysely";
+
+/** One owner of migrations: the core, a package, or a plugin (by id). */
+export interface MigrationSet {
+  /** Owner id; the migrations table is `kysely_migration_<id>`. */
+  readonly id: string;
+  /** Static record of migrations, keyed by ISO-dated names; frozen once landed. */
+  readonly migrations: Readonly<Record<string, Migration>>;
+}
+
+export interface MigrationReport {
+  readonly id: string;
+  readonly applied: readonly string[];
+}
+
+/** The table that records which of a set's migrations ran. */
+export function migrationTableName(id: string): string {
+  return `kysely_migration_${id.replace(/-/g, "_")}`;
+}
+
+/**
+ * Runs every set's pending migrations in order, each set with its own migration table.
+ * Throws with the failing set and migration named.
+ *
+ * @example
+ * await migrateAll(db, [{ id: "core", migrations: coreMigrations }]);
+ */
+export async function migrateAll(db: Kysely<any>, sets: readonly MigrationSet[]): Promise<MigrationReport[]> {
+  const reports: MigrationReport[] = [];
+  for (const set of sets) {
+    const table = migrationTableName(set.id);
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...set.migrations }) },
+      migrationTableName: table,
+      migrationLockTableName: `${table}_lock`,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === "Error");
+    if (error) {
+      const name = failed ? ` in migration "${failed.migrationName}"` : "";
+      throw new Error(`Migrations of "${set.id}" failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    reports.push({ id: set.id, applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) });
+  }
+  return reports;
+}

@@ -1,0 +1,1 @@
+export { I18nProvider, useI18n } from "./react";

@@ -1,0 +1,33 @@
+import { useFetcher } from "@remix-run/react";
+import { useCallback, useEffect, useRef } from "react";
+import { useRootData } from "./root-data";
+
+export interface SubmitResult {
+  readonly errors?: readonly { name: string; message: string }[];
+}
+
+/**
+ * Bridges a SurveyJS form's completion to the route's action: posts `payload` (the answers
+ * as JSON) with the CSRF token and `intent`, and resolves with the action's field errors, if
+ * any (a successful action redirects).
+ */
+export function useSurveySubmit(intent = "save", action?: string) {
+  const fetcher = useFetcher<SubmitResult>();
+  const { csrf } = useRootData();
+  const pending = useRef<((errors: SubmitResult["errors"]) => void) | null>(null);
+  useEffect(() => {
+    if (fetcher.state === "idle" && pending.current) {
+      const resolve = pending.current;
+      pending.current = null;
+      resolve(fetcher.data?.errors ?? []);
+    }
+  }, [fetcher.state, fetcher.data]);
+  return useCallback(
+    (data: unknown) =>
+      new Promise<SubmitResult["errors"]>((resolve) => {
+        pending.current = resolve;
+        fetcher.submit({ _csrf: csrf, intent, payload: JSON.stringify(data) }, { method: "post", action });
+      }),
+    [fetcher, csrf, intent, action],
+  );
+}
