@@ -78,9 +78,31 @@ function toRequest(req, controller) {
   return new Request(url.href, init);
 }
 
+/**
+ * A mutation from another origin. Remix refuses these itself, but with a bare 500 and an error
+ * in the log; answer 403 first, by the same rule (Origin's host against the Host header).
+ */
+function crossOriginMutation(req) {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return false;
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  const ownHost = String(req.headers["x-forwarded-host"] ?? "").split(",")[0].trim() || req.headers.host;
+  try {
+    return origin === "null" || !ownHost || new URL(origin).host !== ownHost;
+  } catch {
+    return true;
+  }
+}
+
 const server = http.createServer(async (req, res) => {
   const pathname = (req.url ?? "/").split("?")[0];
   if (serveStatic(req, res, pathname)) return;
+  if (crossOriginMutation(req)) {
+    res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" });
+    res.end("Forbidden (cross-origin request) / 禁止跨站请求");
+    req.resume();
+    return;
+  }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > MAX_BODY) {
     res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });

@@ -1,10 +1,11 @@
 import type { AftercarePlugin } from "@aftercare/plugin-api";
+import { satisfactionPlugin } from "@aftercare/satisfaction/plugin";
 
 /**
  * The one list of installed plugins. Add a plugin here (and to package.json) to install it;
  * remove it to uninstall: its pages and navigation go, nothing else breaks.
  */
-export const installedPlugins: AftercarePlugin[] = [];
+export const installedPlugins: AftercarePlugin[] = [satisfactionPlugin];
 
 /** Test-only plugins, mounted when the build and the server run with AFTERCARE_TEST_PLUGINS=1. */
 export async function withTestPlugins(plugins: AftercarePlugin[]): Promise<AftercarePlugin[]> {

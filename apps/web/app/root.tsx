@@ -12,6 +12,8 @@ import "./styles.css";
 
 export const meta: MetaFunction = () => [{ title: "Aftercare" }];
 
+export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { host, viewer } = await getViewer(request);
   const locale = resolveLocale(request, viewer);

@@ -53,13 +53,21 @@ function flag(env: Env, name: string, fallback: boolean, problems: string[]): bo
   return fallback;
 }
 
-/** Reads the session secret from SESSION_SECRET, or from (or into) `<dataDir>/session-secret`. */
-function sessionSecret(env: Env, dataDir: string, problems: string[]): string {
+/** Hides the user-info part (`user:password@`) of a URL-like value before it is echoed in an error. */
+function redactUserinfo(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, "$1***@");
+}
+
+/** Checks SESSION_SECRET when it is given (the length rule applies even when other settings are bad). */
+function checkSessionSecret(env: Env, problems: string[]): void {
   const given = env.SESSION_SECRET;
-  if (given !== undefined && given !== "") {
-    if (given.length < 32) problems.push("SESSION_SECRET must be at least 32 characters long");
-    return given;
-  }
+  if (given !== undefined && given !== "" && given.length < 32) problems.push("SESSION_SECRET must be at least 32 characters long");
+}
+
+/** The session secret from SESSION_SECRET, or from (or into) `<dataDir>/session-secret`. Call once the config is valid. */
+function sessionSecret(env: Env, dataDir: string): string {
+  const given = env.SESSION_SECRET;
+  if (given !== undefined && given !== "") return given;
   const file = path.join(dataDir, "session-secret");
   try {
     const existing = fs.readFileSync(file, "utf8").trim();
@@ -84,11 +92,11 @@ export function parseConfig(env: Env = process.env): Config {
   const port = integer(env, "PORT", 3000, 1, 65535, problems);
   const databaseUrl = env.DATABASE_URL || "file:./data/aftercare.db";
   if (!/^(file:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
-    problems.push(`DATABASE_URL must start with file: (SQLite) or postgres:// (got "${databaseUrl}")`);
+    problems.push(`DATABASE_URL must start with file: (SQLite) or postgres:// (got "${redactUserinfo(databaseUrl)}")`);
   }
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl && !/^smtps?:\/\/[^\s/]+/.test(smtpUrl)) {
-    problems.push(`SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (got "${smtpUrl}")`);
+    problems.push(`SMTP_URL must look like smtp://user:password@host:587 or smtps://host:465 (got "${redactUserinfo(smtpUrl)}")`);
   }
   const mailFrom = env.MAIL_FROM || "Aftercare <aftercare@localhost>";
   if (!/^[^\r\n<>]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom)) {
@@ -104,22 +112,30 @@ export function parseConfig(env: Env = process.env): Config {
   }
   const dataDir = path.resolve(env.DATA_DIR || "./data");
   const logLevel = env.LOG_LEVEL === "silent" ? "silent" : "info";
+  const sessionIdleMinutes = integer(env, "SESSION_IDLE_MINUTES", 120, 1, 60 * 24 * 30, problems);
+  const sessionAbsoluteHours = integer(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 90, problems);
+  const loginMaxFailures = integer(env, "LOGIN_MAX_FAILURES", 5, 1, 1000, problems);
+  const loginLockMinutes = integer(env, "LOGIN_LOCK_MINUTES", 15, 1, 60 * 24, problems);
+  const seedDemo = flag(env, "SEED_DEMO", true, problems);
+  const mailWorker = flag(env, "MAIL_WORKER", true, problems);
+  checkSessionSecret(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
     port,
     databaseUrl,
     smtpUrl,
     mailFrom,
     publicBaseUrl,
-    sessionSecret: problems.length === 0 ? sessionSecret(env, dataDir, problems) : "",
+    // Only now, with every setting valid, may a secret file be created.
+    sessionSecret: sessionSecret(env, dataDir),
     dataDir,
-    sessionIdleMinutes: integer(env, "SESSION_IDLE_MINUTES", 120, 1, 60 * 24 * 30, problems),
-    sessionAbsoluteHours: integer(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 90, problems),
-    loginMaxFailures: integer(env, "LOGIN_MAX_FAILURES", 5, 1, 1000, problems),
-    loginLockMinutes: integer(env, "LOGIN_LOCK_MINUTES", 15, 1, 60 * 24, problems),
-    seedDemo: flag(env, "SEED_DEMO", true, problems),
-    mailWorker: flag(env, "MAIL_WORKER", true, problems),
+    sessionIdleMinutes,
+    sessionAbsoluteHours,
+    loginMaxFailures,
+    loginLockMinutes,
+    seedDemo,
+    mailWorker,
     logLevel,
   };
-  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

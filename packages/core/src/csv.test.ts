@@ -27,6 +27,13 @@ describe("decodeCsvBytes", () => {
     const r = decodeCsvBytes(new Uint8Array([0xb9, 0xab, 0xcb, 0xbe]));
     expect(r).toEqual({ ok: true, text: "公司", encoding: "gbk" });
   });
+  it("refuses UTF-16 text (with or without BOM) and binary files, which hold NUL bytes", () => {
+    const utf16le = [0xff, 0xfe, ...Array.from("company\r\n").flatMap((ch) => [ch.charCodeAt(0), 0])];
+    expect(decodeCsvBytes(Uint8Array.from(utf16le))).toEqual({ ok: false });
+    expect(decodeCsvBytes(Uint8Array.from(utf16le.slice(2)))).toEqual({ ok: false });
+    // The start of a .xlsx (zip) file.
+    expect(decodeCsvBytes(Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]))).toEqual({ ok: false });
+  });
   it("refuses bytes that are neither", () => {
     expect(decodeCsvBytes(new Uint8Array([0xff, 0xff, 0xff, 0x00, 0x81]))).toEqual({ ok: false });
   });

@@ -3,8 +3,14 @@
  * doubled quotes, CRLF or LF line ends).
  */
 
-/** Decodes uploaded bytes: UTF-8 (with or without BOM) first, then GBK as saved by Chinese Excel. */
+/**
+ * Decodes uploaded bytes: UTF-8 (with or without BOM) first, then GBK as saved by Chinese Excel.
+ * Text with NUL characters is refused: that is UTF-16 ("Unicode text") or a binary file such as
+ * .xlsx, which would otherwise decode as mojibake (ASCII UTF-16 is valid UTF-8, and the GBK
+ * decoder maps stray bytes such as 0xFF to private-use characters instead of failing).
+ */
 export function decodeCsvBytes(bytes: Uint8Array): { ok: true; text: string; encoding: "utf-8" | "gbk" } | { ok: false } {
+  if (bytes.includes(0)) return { ok: false };
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return { ok: true, text, encoding: "utf-8" };

@@ -31,6 +31,10 @@ export interface Host {
   permissionsFor(role: Role): ReadonlySet<string>;
   /** Wakes the mail worker after enqueuing. */
   kickMail(): void;
+  /** Names of the plugins' scheduled jobs. */
+  jobNames(): string[];
+  /** Runs one scheduled job now (tests, admin "run now"). Errors are logged, not thrown. */
+  runJob(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +85,18 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
 
   const mail = createMailService();
   const events = createEventBus(logger);
-  const invitations = createInvitationService(db, clock);
+  const invitations = createInvitationService(db, clock, config.sessionSecret);
+  const jobs = new Map<string, { intervalMs: number; job: () => Promise<void> }>();
+  const timers: NodeJS.Timeout[] = [];
+  const runJob = async (name: string) => {
+    const entry = jobs.get(name);
+    if (!entry) throw new Error(`No job named "${name}"`);
+    try {
+      await entry.job();
+    } catch (error) {
+      logger.error(`job ${name} failed`, { error: error instanceof Error ? error.message : String(error) });
+    }
+  };
   const ctx: PluginContext = {
     db,
     mail,
@@ -90,6 +105,12 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
     logger,
     clock,
     settings: { publicBaseUrl: config.publicBaseUrl, mailFrom: config.mailFrom },
+    scheduler: {
+      every(name, intervalMs, job) {
+        if (jobs.has(name)) throw new Error(`Job "${name}" is registered twice`);
+        jobs.set(name, { intervalMs, job });
+      },
+    },
     audit: (trx, entry) => writeAudit(trx, entry, clock().toISOString()),
   };
   for (const plugin of plugins) {
@@ -111,6 +132,10 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
       worker = createOutboxWorker({ db, transport: createTransportFromUrl(smtpUrl), from: config.mailFrom, clock, logger });
       worker.start();
     }
+    for (const [name, { intervalMs }] of jobs) {
+      timers.push(setTimeout(() => void runJob(name).then(() => worker?.kick()), 2_000).unref());
+      timers.push(setInterval(() => void runJob(name).then(() => worker?.kick()), intervalMs).unref());
+    }
   }
   const roleCache = new Map<Role, ReadonlySet<string>>();
   return {
@@ -129,7 +154,10 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
     kickMail() {
       worker?.kick();
     },
+    jobNames: () => [...jobs.keys()],
+    runJob,
     async close() {
+      for (const timer of timers) clearTimeout(timer);
       await worker?.stop();
       await catcher?.close();
       await db.destroy();

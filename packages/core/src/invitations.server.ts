@@ -22,20 +22,26 @@ export function parseToken(token: string): { id: string; secret: string } | null
 }
 
 /**
- * Personal links for people without accounts: token `<id>.<secret>` (96-bit id, 256-bit secret),
- * only the secret's SHA-256 stored, expiring, states sent → opened → started → completed.
+ * Personal links for people without accounts: token `<id>.<secret>` (96-bit random id, 256-bit
+ * secret), only the secret's SHA-256 stored, expiring, states sent → opened → started → completed.
+ * The secret is an HMAC of the id under the server's key, so a reminder can carry the same link
+ * again without the link ever being stored; the database alone cannot produce a valid link.
  *
  * @example
  * const [{ token }] = await invitations.createMany(trx, [{ purpose: "satisfaction", subjectRef: "7", locale: "en", expiresAt }]);
  */
-export function createInvitationService(db: Kysely<CoreTables>, clock: () => Date): InvitationService {
+export function createInvitationService(db: Kysely<CoreTables>, clock: () => Date, key: string): InvitationService {
+  const secretFor = (id: string) => crypto.createHmac("sha256", key).update(`invitation:${id}`).digest("base64url");
   return {
+    tokenFor(id) {
+      return `${id}.${secretFor(id)}`;
+    },
     async createMany(trx, items) {
       const now = clock().toISOString();
       const out: { id: string; token: string }[] = [];
       const rows = items.map((item) => {
         const id = crypto.randomBytes(12).toString("base64url");
-        const secret = crypto.randomBytes(32).toString("base64url");
+        const secret = secretFor(id);
         out.push({ id, token: `${id}.${secret}` });
         return {
           id,
@@ -58,7 +64,7 @@ export function createInvitationService(db: Kysely<CoreTables>, clock: () => Dat
       return out;
     },
 
-    async check(token, purpose) {
+    async check(token, purpose, options) {
       const parts = parseToken(token);
       // Hash even for garbage so unknown and wrong tokens take comparable time.
       const presented = Buffer.from(hashSecret(parts?.secret ?? String(token).slice(0, 100)), "hex");
@@ -68,8 +74,10 @@ export function createInvitationService(db: Kysely<CoreTables>, clock: () => Dat
       const stored = Buffer.from(row?.secret_hash ?? "0".repeat(64), "hex");
       const matches = crypto.timingSafeEqual(presented, stored) && row !== undefined && row.purpose === purpose;
       if (!row || !matches) return { ok: false, reason: "unknown" };
-      if (row.state === "completed") return { ok: false, reason: "completed" };
-      if (row.expires_at <= clock().toISOString()) return { ok: false, reason: "expired" };
+      if (!options?.acceptUsed) {
+        if (row.state === "completed") return { ok: false, reason: "completed" };
+        if (row.expires_at <= clock().toISOString()) return { ok: false, reason: "expired" };
+      }
       const invitation: Invitation = {
         id: row.id,
         purpose: row.purpose,

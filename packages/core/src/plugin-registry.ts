@@ -4,6 +4,8 @@ import { CORE_PERMISSIONS } from "./permissions";
 const ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Paths the host owns; no plugin may mount there. */
 const RESERVED = ["/", "/login", "/logout", "/admin", "/language", "/assets", "/healthz", "/api"];
+/** Ids of the host's own migration sets: a plugin with one would share their migration table. */
+const RESERVED_IDS = ["core", "mail"];
 
 export class PluginConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -32,6 +34,7 @@ export function validatePlugins(plugins: readonly AftercarePlugin[]): void {
   for (const plugin of plugins) {
     const who = `plugin "${plugin.id}" (${plugin.packageName})`;
     if (!ID.test(plugin.id)) problems.push(`${who}: id must be kebab-case (a-z, 0-9, dashes)`);
+    if (RESERVED_IDS.includes(plugin.id)) problems.push(`${who}: id "${plugin.id}" is reserved by the host`);
     const seen = ids.get(plugin.id);
     if (seen) problems.push(`${who}: id "${plugin.id}" is already used by ${seen}`);
     ids.set(plugin.id, plugin.packageName);

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
+import { isPostgres } from "./dialect";
 
 /** One owner of migrations: the core, a package, or a plugin (by id). */
 export interface MigrationSet {
@@ -20,7 +21,9 @@ export function migrationTableName(id: string): string {
 
 /**
  * Runs every set's pending migrations in order, each set with its own migration table.
- * Throws with the failing set and migration named.
+ * Throws with the failing set and migration named. On SQLite a set's pending migrations and
+ * their records run in one transaction (Kysely only does that itself on PostgreSQL), so a
+ * failure leaves nothing half-applied and a second process waits instead of racing.
  *
  * @example
  * await migrateAll(db, [{ id: "core", migrations: coreMigrations }]);
@@ -28,20 +31,40 @@ export function migrationTableName(id: string): string {
 export async function migrateAll(db: Kysely<any>, sets: readonly MigrationSet[]): Promise<MigrationReport[]> {
   const reports: MigrationReport[] = [];
   for (const set of sets) {
-    const table = migrationTableName(set.id);
-    const migrator = new Migrator({
-      db,
-      provider: { getMigrations: async () => ({ ...set.migrations }) },
-      migrationTableName: table,
-      migrationLockTableName: `${table}_lock`,
-    });
-    const { error, results } = await migrator.migrateToLatest();
-    const failed = results?.find((r) => r.status === "Error");
-    if (error) {
-      const name = failed ? ` in migration "${failed.migrationName}"` : "";
-      throw new Error(`Migrations of "${set.id}" failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+    if (isPostgres(db)) {
+      reports.push(await migrateSet(db, set));
+      continue;
     }
-    reports.push({ id: set.id, applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) });
+    reports.push(
+      await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const report = await migrateSet(conn, set);
+          await sql`commit`.execute(conn);
+          return report;
+        } catch (error) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
   }
   return reports;
+}
+
+async function migrateSet(db: Kysely<any>, set: MigrationSet): Promise<MigrationReport> {
+  const table = migrationTableName(set.id);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...set.migrations }) },
+    migrationTableName: table,
+    migrationLockTableName: `${table}_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    const name = failed ? ` in migration "${failed.migrationName}"` : "";
+    throw new Error(`Migrations of "${set.id}" failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { id: set.id, applied: (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName) };
 }

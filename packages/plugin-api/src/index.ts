@@ -115,8 +115,13 @@ export interface NewInvitation {
 export interface InvitationService {
   /** Creates invitations in the caller's transaction; returns the tokens (`<id>.<secret>`), shown once. */
   createMany(trx: Kysely<any> | Transaction<any>, items: readonly NewInvitation[]): Promise<{ id: string; token: string }[]>;
-  /** Checks a token for a purpose; unknown, tampered, expired and completed answer alike to the caller's page. */
-  check(token: string, purpose: string): Promise<InvitationCheck>;
+  /**
+   * Checks a token for a purpose; unknown, tampered, expired and completed answer alike to the
+   * caller's page. `acceptUsed` also accepts completed and expired links (for opting out).
+   */
+  check(token: string, purpose: string, options?: { readonly acceptUsed?: boolean }): Promise<InvitationCheck>;
+  /** The link token of an invitation, derived again from its id (for reminders); null when unknown. */
+  tokenFor(id: string): string;
   /** Moves forward only (sent → opened → started → completed). */
   advance(trx: Kysely<any> | Transaction<any>, id: string, state: Exclude<InvitationState, "sent">): Promise<void>;
 }
@@ -132,6 +137,12 @@ export interface Logger {
   info(message: string, extra?: Record<string, unknown>): void;
   warn(message: string, extra?: Record<string, unknown>): void;
   error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Runs background jobs; only in the process that runs background work (never in unit tests). */
+export interface Scheduler {
+  /** Registers a job run every `intervalMs` (and once shortly after start). Names are `<plugin-id>.<job>`. */
+  every(name: string, intervalMs: number, job: () => Promise<void>): void;
 }
 
 /** Host settings a plugin may read. */
@@ -150,6 +161,7 @@ export interface PluginContext {
   readonly logger: Logger;
   readonly clock: () => Date;
   readonly settings: HostSettings;
+  readonly scheduler: Scheduler;
   /** Records a change in the audit log. */
   audit(trx: Kysely<any> | Transaction<any>, entry: { actorId: number | null; action: string; target: string; detail?: unknown }): Promise<void>;
 }

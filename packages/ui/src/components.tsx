@@ -73,7 +73,7 @@ export function Pagination(props: { page: number; pageSize: number; total: numbe
  * A POST button that asks for confirmation first (destructive actions). Without JavaScript the
  * browser's confirm is skipped and the form posts directly, which the server accepts.
  */
-export function ConfirmButton(props: { intent: string; label: string; confirm: string; tone?: "danger" | "normal"; fields?: Record<string, string> }) {
+export function ConfirmButton(props: { intent: string; label: string; confirm: string; tone?: "danger" | "normal" | "primary"; fields?: Record<string, string> }) {
   const [asking, setAsking] = useState(false);
   const { t } = useI18n();
   const navigation = useNavigation();
@@ -87,7 +87,7 @@ export function ConfirmButton(props: { intent: string; label: string; confirm: s
       {asking ? (
         <span className="confirm" role="alertdialog" aria-live="assertive">
           <span>{props.confirm}</span>
-          <button type="submit" className={props.tone === "danger" ? "danger" : ""} disabled={navigation.state !== "idle"}>
+          <button type="submit" className={props.tone === "danger" ? "danger" : "primary"} disabled={navigation.state !== "idle"} data-confirm={props.intent}>
             {props.label}
           </button>
           <button type="button" onClick={() => setAsking(false)}>
@@ -95,7 +95,7 @@ export function ConfirmButton(props: { intent: string; label: string; confirm: s
           </button>
         </span>
       ) : (
-        <button type="submit" className={props.tone === "danger" ? "danger-outline" : ""}>
+        <button type="submit" className={props.tone === "danger" ? "danger-outline" : props.tone === "primary" ? "primary" : ""} data-intent={props.intent}>
           {props.label}
         </button>
       )}

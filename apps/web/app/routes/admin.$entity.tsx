@@ -1,6 +1,6 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { requirePermission } from "@aftercare/core/guards.server";
+import { requireAction, requirePermission } from "@aftercare/core/guards.server";
 import { entityByName } from "@aftercare/core/entities/definitions";
 import { listEntity } from "@aftercare/core/entities/store.server";
 import { useI18n } from "@aftercare/i18n/i18n-react";
@@ -42,6 +42,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     q,
     showInactive,
   };
+}
+
+/** The list takes no POSTs, but the guard runs first: who may not manage the data gets 403, not 405. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const def = entityByName(params.entity);
+  if (!def) throw new Response("Not Found", { status: 404 });
+  await requireAction(request, def.managePermission);
+  throw new Response("Method Not Allowed", { status: 405, statusText: "Method Not Allowed" });
 }
 
 export default function EntityList() {

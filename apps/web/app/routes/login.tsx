@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { clientIp, getViewer, requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
 import { createSession, sessionToken } from "@aftercare/core/sessions.server";
@@ -12,6 +12,12 @@ import { CsrfField, Notice } from "@aftercare/ui";
 function safeNext(next: FormDataEntryValue | string | null): string {
   return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
 }
+
+/** Keeps the lock's Retry-After on the document answer (Remix passes only cookies on by default). */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await getViewer(request);

@@ -71,7 +71,8 @@ async function check(db: Db, def: EntityDef, text: string, ctx: ValidationContex
       else seenKeys.set(keyValue, line);
     }
     rows.push({ line, action: existingId === null ? "create" : "update", cells, errors });
-    if (errors.length === 0 && result.ok) valid.push({ values: result.values, existingId });
+    // Only the file's columns are written: a column left out of the file keeps its stored value.
+    if (errors.length === 0 && result.ok) valid.push({ values: Object.fromEntries(Object.entries(result.values).filter(([name]) => header.includes(name))), existingId });
   }
   const badCount = rows.filter((r) => r.errors.length > 0).length;
   return { preview: { columns, fileErrors: [], rows, okCount: rows.length - badCount, badCount }, valid };

@@ -18,9 +18,10 @@ export type EntityValues = Record<string, string | number | null>;
 function cleanText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "string" && typeof value !== "number") return null;
-  // Drop NUL bytes, other C0 controls except tab/newline, and lone surrogates.
+  // Drop NUL bytes, other C0 controls except tab/newline, bidi overrides, embeddings and isolates
+  // (they reorder what a reader sees), and lone surrogates.
   const text = String(value)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202E\u202D]/g, "")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202A-\u202E\u2066-\u2069]/g, "")
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
     .trim();
   return text === "" ? null : text;

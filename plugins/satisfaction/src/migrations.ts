@@ -1,0 +1,153 @@
+import type { Kysely, Migration } from "kysely";
+import { addId } from "@aftercare/db/dialect";
+
+// Frozen once landed: never edit a migration here, add a new one.
+const initial: Migration = {
+  async up(db: Kysely<any>) {
+    await addId(db, db.schema.createTable("satisfaction_template"))
+      .addColumn("family_id", "integer")
+      .addColumn("version", "integer", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("definition_json", "text", (c) => c.notNull())
+      .addColumn("survey_json", "text", (c) => c.notNull())
+      .addColumn("frozen", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("archived", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_by", "integer", (c) => c.references("users.id"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("satisfaction_template_family").on("satisfaction_template").columns(["family_id", "version"]).execute();
+
+    await addId(db, db.schema.createTable("satisfaction_campaign"))
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("period", "text", (c) => c.notNull())
+      .addColumn("template_id", "integer", (c) => c.notNull().references("satisfaction_template.id"))
+      .addColumn("audience_json", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("opens_at", "text", (c) => c.notNull())
+      .addColumn("closes_at", "text", (c) => c.notNull())
+      .addColumn("reminder_after_days", "integer", (c) => c.notNull())
+      .addColumn("reminder_max", "integer", (c) => c.notNull())
+      .addColumn("in_scope", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("created_by", "integer", (c) => c.references("users.id"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("sent_at", "text")
+      .addColumn("closed_at", "text")
+      .execute();
+    await db.schema.createIndex("satisfaction_campaign_status").on("satisfaction_campaign").column("status").execute();
+
+    await addId(db, db.schema.createTable("satisfaction_recipient"))
+      .addColumn("campaign_id", "integer", (c) => c.notNull().references("satisfaction_campaign.id"))
+      .addColumn("customer_id", "integer", (c) => c.notNull().references("customers.id"))
+      .addColumn("invitation_id", "text", (c) => c.references("invitations.id"))
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("email", "text")
+      .addColumn("locale", "text", (c) => c.notNull())
+      .addColumn("mail_key", "text")
+      .addColumn("reminders_sent", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("last_reminded_at", "text")
+      .addColumn("progress_json", "text")
+      .addColumn("opted_out_at", "text")
+      .execute();
+    await db.schema.createIndex("satisfaction_recipient_campaign_customer").on("satisfaction_recipient").columns(["campaign_id", "customer_id"]).unique().execute();
+    await db.schema.createIndex("satisfaction_recipient_invitation").on("satisfaction_recipient").column("invitation_id").execute();
+
+    await addId(db, db.schema.createTable("satisfaction_response"))
+      .addColumn("campaign_id", "integer", (c) => c.notNull().references("satisfaction_campaign.id"))
+      .addColumn("template_id", "integer", (c) => c.notNull().references("satisfaction_template.id"))
+      .addColumn("recipient_id", "integer", (c) => c.notNull().unique().references("satisfaction_recipient.id"))
+      .addColumn("customer_id", "integer", (c) => c.notNull().references("customers.id"))
+      .addColumn("region", "text")
+      .addColumn("tier", "text")
+      .addColumn("owner_id", "integer")
+      .addColumn("submitted_at", "text", (c) => c.notNull())
+      .addColumn("score", "real", (c) => c.notNull())
+      .addColumn("satisfied", "integer", (c) => c.notNull())
+      .addColumn("product_score", "real")
+      .addColumn("service_score", "real")
+      .addColumn("lowest_level", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("answers_json", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex("satisfaction_response_campaign_scores")
+      .on("satisfaction_response")
+      .columns(["campaign_id", "score", "satisfied", "product_score", "service_score"])
+      .execute();
+
+    await db.schema
+      .createTable("satisfaction_item_score")
+      .addColumn("response_id", "integer", (c) => c.notNull().references("satisfaction_response.id").onDelete("cascade"))
+      .addColumn("campaign_id", "integer", (c) => c.notNull())
+      .addColumn("item", "text", (c) => c.notNull())
+      .addColumn("points", "real", (c) => c.notNull())
+      .addPrimaryKeyConstraint("satisfaction_item_score_pk", ["response_id", "item"])
+      .execute();
+    await db.schema.createIndex("satisfaction_item_score_campaign").on("satisfaction_item_score").columns(["campaign_id", "item", "points"]).execute();
+
+    await addId(db, db.schema.createTable("satisfaction_comment"))
+      .addColumn("response_id", "integer", (c) => c.notNull().references("satisfaction_response.id").onDelete("cascade"))
+      .addColumn("campaign_id", "integer", (c) => c.notNull())
+      .addColumn("item", "text")
+      .addColumn("text", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("satisfaction_comment_campaign").on("satisfaction_comment").columns(["campaign_id", "item"]).execute();
+
+    await addId(db, db.schema.createTable("satisfaction_feedback"))
+      .addColumn("customer_id", "integer", (c) => c.notNull().references("customers.id"))
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("campaign_id", "integer", (c) => c.references("satisfaction_campaign.id"))
+      .addColumn("response_id", "integer", (c) => c.references("satisfaction_response.id"))
+      .addColumn("category", "text", (c) => c.notNull())
+      .addColumn("product", "text")
+      .addColumn("description", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("owner_id", "integer", (c) => c.references("users.id"))
+      .addColumn("due_date", "text")
+      .addColumn("verification_method", "text")
+      .addColumn("verified_by", "text")
+      .addColumn("verification_note", "text")
+      .addColumn("quality_problem", "integer")
+      .addColumn("handling_report", "text")
+      .addColumn("approved_by", "integer", (c) => c.references("users.id"))
+      .addColumn("approved_at", "text")
+      .addColumn("customer_accepted_at", "text")
+      .addColumn("customer_statement", "text")
+      .addColumn("action_kind", "text")
+      .addColumn("action_text", "text")
+      .addColumn("created_by", "integer", (c) => c.references("users.id"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addColumn("closed_at", "text")
+      .addColumn("overdue_notified_at", "text")
+      .execute();
+    await db.schema.createIndex("satisfaction_feedback_status").on("satisfaction_feedback").columns(["status", "due_date"]).execute();
+    await db.schema.createIndex("satisfaction_feedback_response").on("satisfaction_feedback").column("response_id").unique().execute();
+
+    await addId(db, db.schema.createTable("satisfaction_feedback_event"))
+      .addColumn("feedback_id", "integer", (c) => c.notNull().references("satisfaction_feedback.id").onDelete("cascade"))
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("actor_id", "integer", (c) => c.references("users.id"))
+      .addColumn("action", "text", (c) => c.notNull())
+      .addColumn("detail_json", "text")
+      .execute();
+    await db.schema.createIndex("satisfaction_feedback_event_feedback").on("satisfaction_feedback_event").column("feedback_id").execute();
+
+    await addId(db, db.schema.createTable("satisfaction_action"))
+      .addColumn("campaign_id", "integer", (c) => c.notNull().references("satisfaction_campaign.id"))
+      .addColumn("item", "text")
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("department", "text", (c) => c.notNull())
+      .addColumn("description", "text", (c) => c.notNull())
+      .addColumn("owner_id", "integer", (c) => c.references("users.id"))
+      .addColumn("due_date", "text")
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("created_by", "integer", (c) => c.references("users.id"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("satisfaction_action_campaign").on("satisfaction_action").column("campaign_id").execute();
+  },
+};
+
+export const satisfactionMigrations: Record<string, Migration> = {
+  "2026-11-27-01-initial": initial,
+};

@@ -1,0 +1,215 @@
+import { type Kysely, sql } from "kysely";
+import { coverageRecovery, groupSatisfaction, weakestItems, type ItemAverage } from "@aftercare/scoring/satisfaction";
+import type { SatisfactionTables } from "../tables";
+import { getTemplate } from "../template/templates.server";
+import { itemGroups, itemWeights, type TemplateDefinition } from "../template/definition";
+
+type Db = Kysely<SatisfactionTables>;
+
+/** Narrows a report to part of the audience. */
+export interface ReportFilter {
+  readonly region: string | null;
+  readonly tier: string | null;
+  readonly ownerId: number | null;
+}
+
+export const NO_FILTER: ReportFilter = { region: null, tier: null, ownerId: null };
+
+export interface CampaignReport {
+  readonly campaign: { id: number; name: string; period: string; status: string; sentAt: string | null; closesAt: string };
+  readonly template: TemplateDefinition;
+  readonly counts: { inScope: number; sent: number; returned: number };
+  readonly coverage: number | null;
+  readonly recovery: number | null;
+  readonly coverageTimesRecovery: number | null;
+  readonly meetsTarget: boolean;
+  /** Σ weighted scores ÷ respondents. */
+  readonly index: number | null;
+  readonly shareSatisfied: number | null;
+  readonly groups: { product: number | null; service: number | null; overall: number | null };
+  readonly items: readonly (ItemAverage & { weight: number; group: string })[];
+  readonly weakest: readonly string[];
+  /** Responses per 10-point score band: [0–10), …, [90–100]. */
+  readonly distribution: readonly number[];
+  readonly breakdown: {
+    readonly region: readonly BreakdownRow[];
+    readonly tier: readonly BreakdownRow[];
+    readonly owner: readonly BreakdownRow[];
+  };
+}
+
+export interface BreakdownRow {
+  readonly key: string | null;
+  readonly label: string | null;
+  readonly responses: number;
+  readonly index: number | null;
+  readonly shareSatisfied: number | null;
+}
+
+function responses(db: Db, campaignId: number, f: ReportFilter) {
+  let q = db.selectFrom("satisfaction_response as r").where("r.campaign_id", "=", campaignId);
+  if (f.region !== null) q = q.where("r.region", "=", f.region);
+  if (f.tier !== null) q = q.where("r.tier", "=", f.tier);
+  if (f.ownerId !== null) q = q.where("r.owner_id", "=", f.ownerId);
+  return q;
+}
+
+const filtered = (f: ReportFilter) => f.region !== null || f.tier !== null || f.ownerId !== null;
+
+/**
+ * The analysis report (顾客满意度调查分析报告) of one campaign: SQL aggregates over the numeric
+ * columns stored at submission (indexed by campaign), combined by the pure scoring functions.
+ */
+export async function campaignReport(db: Db, campaignId: number, f: ReportFilter = NO_FILTER): Promise<CampaignReport | null> {
+  const campaign = await db.selectFrom("satisfaction_campaign").selectAll().where("id", "=", campaignId).executeTakeFirst();
+  if (!campaign) return null;
+  const template = await getTemplate(db, campaign.template_id);
+  if (!template) return null;
+  const def = template.definition;
+
+  let recipients = db.selectFrom("satisfaction_recipient as rc").innerJoin("customers as c", "c.id", "rc.customer_id").where("rc.campaign_id", "=", campaignId);
+  if (f.region !== null) recipients = recipients.where("c.region", "=", f.region);
+  if (f.tier !== null) recipients = recipients.where("c.tier", "=", f.tier);
+  if (f.ownerId !== null) recipients = recipients.where("c.owner_id", "=", f.ownerId);
+  const recipientCounts = await recipients
+    .select([sql<number>`count(*)`.as("all"), sql<number>`sum(case when rc.status = 'invited' then 1 else 0 end)`.as("sent")])
+    .executeTakeFirst();
+
+  const totals = await responses(db, campaignId, f)
+    .select([sql<number>`count(*)`.as("n"), sql<number>`sum(r.score)`.as("total"), sql<number>`sum(r.satisfied)`.as("satisfied")])
+    .executeTakeFirst();
+  const returned = Number(totals?.n ?? 0);
+
+  let itemQuery = db
+    .selectFrom("satisfaction_item_score as s")
+    .where("s.campaign_id", "=", campaignId)
+    .select(["s.item", sql<number>`avg(s.points)`.as("average"), sql<number>`count(*)`.as("answers")])
+    .groupBy("s.item");
+  if (filtered(f)) {
+    itemQuery = itemQuery.innerJoin("satisfaction_response as r", "r.id", "s.response_id");
+    if (f.region !== null) itemQuery = itemQuery.where("r.region", "=", f.region);
+    if (f.tier !== null) itemQuery = itemQuery.where("r.tier", "=", f.tier);
+    if (f.ownerId !== null) itemQuery = itemQuery.where("r.owner_id", "=", f.ownerId);
+  }
+  const itemRows = await itemQuery.execute();
+  const byItem = new Map(itemRows.map((r) => [r.item, r]));
+  const averages: ItemAverage[] = def.items.map((i) => {
+    const row = byItem.get(i.id);
+    return { item: i.id, average: row ? Number(row.average) : null, answers: Number(row?.answers ?? 0) };
+  });
+
+  const bands = await responses(db, campaignId, f)
+    .select([sql<number>`case when r.score < 10 then 0 when r.score < 20 then 1 when r.score < 30 then 2 when r.score < 40 then 3 when r.score < 50 then 4 when r.score < 60 then 5 when r.score < 70 then 6 when r.score < 80 then 7 when r.score < 90 then 8 else 9 end`.as("band"), sql<number>`count(*)`.as("n")])
+    .groupBy("band")
+    .execute();
+  const distribution = Array.from({ length: 10 }, (_, b) => Number(bands.find((x) => Number(x.band) === b)?.n ?? 0));
+
+  const breakdownBy = async (column: "r.region" | "r.tier" | "r.owner_id"): Promise<BreakdownRow[]> => {
+    const rows = await responses(db, campaignId, f)
+      .select([sql<string | null>`${sql.ref(column)}`.as("key"), sql<number>`count(*)`.as("n"), sql<number>`avg(r.score)`.as("idx"), sql<number>`avg(r.satisfied)`.as("share")])
+      .groupBy(column)
+      .orderBy(sql`avg(r.score)`)
+      .execute();
+    let names = new Map<number, string>();
+    if (column === "r.owner_id") {
+      const ids = rows.map((r) => Number(r.key)).filter((id) => Number.isInteger(id) && id > 0);
+      if (ids.length) names = new Map((await db.selectFrom("users").select(["id", "name"]).where("id", "in", ids).execute()).map((u) => [u.id, u.name]));
+    }
+    return rows.map((r) => ({
+      key: r.key === null ? null : String(r.key),
+      label: r.key === null ? null : column === "r.owner_id" ? names.get(Number(r.key)) ?? `#${r.key}` : String(r.key),
+      responses: Number(r.n),
+      index: r.idx === null ? null : Number(r.idx),
+      shareSatisfied: r.share === null ? null : Number(r.share),
+    }));
+  };
+
+  const counts = {
+    inScope: filtered(f) ? Number(recipientCounts?.all ?? 0) : campaign.in_scope,
+    sent: Number(recipientCounts?.sent ?? 0),
+    returned,
+  };
+  const cr = counts.inScope > 0 && counts.sent >= 0 && counts.sent <= counts.inScope && returned <= counts.sent ? coverageRecovery(counts) : null;
+  const weights = itemWeights(def);
+  return {
+    campaign: { id: campaign.id, name: campaign.name, period: campaign.period, status: campaign.status, sentAt: campaign.sent_at, closesAt: campaign.closes_at },
+    template: def,
+    counts,
+    coverage: cr?.coverage ?? null,
+    recovery: cr?.recovery ?? null,
+    coverageTimesRecovery: cr?.product ?? null,
+    meetsTarget: cr?.meetsTarget ?? false,
+    index: returned > 0 ? Number(totals!.total) / returned : null,
+    shareSatisfied: returned > 0 ? Number(totals!.satisfied) / returned : null,
+    groups: groupSatisfaction(averages, { weights, groups: itemGroups(def), productWeight: def.productWeight }),
+    items: averages.map((a) => ({ ...a, weight: weights[a.item], group: def.items.find((i) => i.id === a.item)!.group })),
+    weakest: weakestItems(averages.filter((a) => a.average !== null), 2).map((a) => a.item),
+    distribution,
+    breakdown: { region: await breakdownBy("r.region"), tier: await breakdownBy("r.tier"), owner: await breakdownBy("r.owner_id") },
+  };
+}
+
+export interface TrendPoint {
+  readonly campaignId: number;
+  readonly name: string;
+  readonly period: string;
+  readonly responses: number;
+  readonly index: number | null;
+  readonly shareSatisfied: number | null;
+}
+
+/** Index and satisfied share of every sent campaign, oldest first (one grouped query). */
+export async function satisfactionTrend(db: Db): Promise<TrendPoint[]> {
+  const campaigns = await db.selectFrom("satisfaction_campaign").select(["id", "name", "period", "sent_at"]).where("status", "in", ["open", "closed"]).orderBy("sent_at").orderBy("id").execute();
+  const stats = await db
+    .selectFrom("satisfaction_response")
+    .select(["campaign_id", sql<number>`count(*)`.as("n"), sql<number>`avg(score)`.as("idx"), sql<number>`avg(satisfied)`.as("share")])
+    .groupBy("campaign_id")
+    .execute();
+  const byCampaign = new Map(stats.map((s) => [s.campaign_id, s]));
+  return campaigns.map((c) => {
+    const s = byCampaign.get(c.id);
+    return {
+      campaignId: c.id,
+      name: c.name,
+      period: c.period,
+      responses: Number(s?.n ?? 0),
+      index: s ? Number(s.idx) : null,
+      shareSatisfied: s ? Number(s.share) : null,
+    };
+  });
+}
+
+/** Comments of a campaign, per item (null = the closing question), newest first, capped. */
+export async function campaignComments(db: Db, campaignId: number, f: ReportFilter = NO_FILTER, limit = 300) {
+  let q = db
+    .selectFrom("satisfaction_comment as cm")
+    .innerJoin("satisfaction_response as r", "r.id", "cm.response_id")
+    .innerJoin("customers as c", "c.id", "r.customer_id")
+    .select(["cm.id", "cm.item", "cm.text", "r.score", "c.company"])
+    .where("cm.campaign_id", "=", campaignId);
+  if (f.region !== null) q = q.where("r.region", "=", f.region);
+  if (f.tier !== null) q = q.where("r.tier", "=", f.tier);
+  if (f.ownerId !== null) q = q.where("r.owner_id", "=", f.ownerId);
+  return q.orderBy("cm.id", "desc").limit(limit).execute();
+}
+
+/** Every response of a campaign with its item points, for the CSV/XLSX export. */
+export async function campaignResponses(db: Db, campaignId: number) {
+  const rows = await db
+    .selectFrom("satisfaction_response as r")
+    .innerJoin("customers as c", "c.id", "r.customer_id")
+    .leftJoin("users as u", "u.id", "r.owner_id")
+    .select(["r.id", "r.submitted_at", "c.company", "r.region", "r.tier", "u.name as owner", "r.score", "r.satisfied", "r.product_score", "r.service_score", "r.answers_json"])
+    .where("r.campaign_id", "=", campaignId)
+    .orderBy("r.id")
+    .execute();
+  const points = await db.selectFrom("satisfaction_item_score").select(["response_id", "item", "points"]).where("campaign_id", "=", campaignId).execute();
+  const byResponse = new Map<number, Record<string, number>>();
+  for (const p of points) {
+    const entry = byResponse.get(p.response_id) ?? {};
+    entry[p.item] = p.points;
+    byResponse.set(p.response_id, entry);
+  }
+  return rows.map((r) => ({ ...r, items: byResponse.get(r.id) ?? {} }));
+}

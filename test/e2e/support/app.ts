@@ -1,0 +1,107 @@
+// Starts the production server (apps/web/server.mjs) on a free port with a fresh database.
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const serverFile = path.join(repoRoot, "apps/web/server.mjs");
+
+export interface RunningApp {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  /** The SQLite file the server uses. */
+  readonly dbFile: string;
+  readonly dataDir: string;
+  /** Stops the server and waits for it to exit. */
+  stop(): Promise<void>;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/**
+ * Spawns `node apps/web/server.mjs` from a fresh temp dir with its own database, data dir and
+ * port, and waits until `/healthz` answers 200.
+ *
+ * @example
+ * const app = await startApp({ LOGIN_MAX_FAILURES: "3" });
+ * try { await fetch(app.url + "/login"); } finally { await app.stop(); }
+ */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-e2e-app-"));
+  const dbFile = path.join(dir, "aftercare.db");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  // The runner's own settings must not leak into the app under test.
+  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "VITEST", "VITEST_POOL_ID", "VITEST_WORKER_ID"]) delete childEnv[key];
+  Object.assign(childEnv, {
+    NODE_ENV: "production",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATA_DIR: dir,
+    DATABASE_URL: `file:${dbFile}`,
+    PUBLIC_BASE_URL: url,
+    AFTERCARE_TEST_PLUGINS: "1",
+    ...env,
+  });
+  let out = "";
+  const child = spawn(process.execPath, [serverFile], { cwd: dir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  child.stderr!.on("data", (chunk) => (out += chunk));
+  const done = exited(child);
+
+  const app: RunningApp = {
+    url,
+    dbFile,
+    dataDir: dir,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await done;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + 30_000;
+  let last = "no answer yet";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`The server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered. Its output:\n${out}`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return app;
+      last = `HTTP ${res.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await app.stop();
+  throw new Error(`The server at ${url} did not answer /healthz with 200 within 30 s (last: ${last}). Its output:\n${out}`);
+}
