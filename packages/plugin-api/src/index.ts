@@ -120,7 +120,7 @@ export interface InvitationService {
    * caller's page. `acceptUsed` also accepts completed and expired links (for opting out).
    */
   check(token: string, purpose: string, options?: { readonly acceptUsed?: boolean }): Promise<InvitationCheck>;
-  /** The link token of an invitation, derived again from its id (for reminders); null when unknown. */
+  /** The link token of an invitation, derived again from its id (for reminders; the link is never stored). */
   tokenFor(id: string): string;
   /** Moves forward only (sent → opened → started → completed). */
   advance(trx: Kysely<any> | Transaction<any>, id: string, state: Exclude<InvitationState, "sent">): Promise<void>;

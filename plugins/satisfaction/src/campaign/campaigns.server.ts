@@ -184,7 +184,7 @@ export async function campaignProgress(db: Db, campaignId: number): Promise<Camp
     .where("idempotency_key", ">=", prefix)
     .where("idempotency_key", "<", `${prefix}\uffff`)
     .groupBy("status")
-    .execute()) as { status: string; n: number }[];
+    .execute()) as unknown as { status: string; n: number }[];
   const mailCount = (s: string) => Number(mail.find((r) => r.status === s)?.n ?? 0);
   const states = await db
     .selectFrom("invitations")

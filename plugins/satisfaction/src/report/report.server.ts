@@ -80,18 +80,14 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
     .executeTakeFirst();
   const returned = Number(totals?.n ?? 0);
 
-  let itemQuery = db
-    .selectFrom("satisfaction_item_score as s")
-    .where("s.campaign_id", "=", campaignId)
-    .select(["s.item", sql<number>`avg(s.points)`.as("average"), sql<number>`count(*)`.as("answers")])
-    .groupBy("s.item");
-  if (filtered(f)) {
-    itemQuery = itemQuery.innerJoin("satisfaction_response as r", "r.id", "s.response_id");
-    if (f.region !== null) itemQuery = itemQuery.where("r.region", "=", f.region);
-    if (f.tier !== null) itemQuery = itemQuery.where("r.tier", "=", f.tier);
-    if (f.ownerId !== null) itemQuery = itemQuery.where("r.owner_id", "=", f.ownerId);
-  }
-  const itemRows = await itemQuery.execute();
+  const itemSelect = [sql<string>`s.item`.as("item"), sql<number>`avg(s.points)`.as("average"), sql<number>`count(*)`.as("answers")] as const;
+  const itemRows = filtered(f)
+    ? await responses(db, campaignId, f)
+        .innerJoin("satisfaction_item_score as s", "s.response_id", "r.id")
+        .select([...itemSelect])
+        .groupBy("s.item")
+        .execute()
+    : await db.selectFrom("satisfaction_item_score as s").where("s.campaign_id", "=", campaignId).select([...itemSelect]).groupBy("s.item").execute();
   const byItem = new Map(itemRows.map((r) => [r.item, r]));
   const averages: ItemAverage[] = def.items.map((i) => {
     const row = byItem.get(i.id);

@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const base = `satisfaction-${id}-${what}`;
   if (format === "xlsx") {
-    return new Response(writeXlsx([{ name: what, header, rows }]), {
+    return new Response(new Uint8Array(writeXlsx([{ name: what, header, rows }])), {
       headers: { "Content-Type": XLSX_TYPE, "Content-Disposition": `attachment; filename="${base}.xlsx"`, "Cache-Control": "no-store" },
     });
   }
