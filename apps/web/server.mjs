@@ -8,11 +8,12 @@ import { Readable } from "node:stream";
 import { createRequestHandler } from "@remix-run/node";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const clientDir = path.join(here, "build", "client");
+const buildDir = path.resolve(here, process.env.AFTERCARE_BUILD_DIR ?? "build");
+const clientDir = path.join(buildDir, "client");
 const MAX_BODY = Number(process.env.MAX_BODY_BYTES ?? 20 * 1024 * 1024);
 const TYPES = { ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon", ".woff2": "font/woff2", ".json": "application/json", ".txt": "text/plain", ".map": "application/json" };
 
-const build = await import(pathToFileURL(path.join(here, "build", "server", "index.js")).href);
+const build = await import(pathToFileURL(path.join(buildDir, "server", "index.js")).href);
 let host;
 try {
   host = await build.entry.module.hostReady;

@@ -12,6 +12,8 @@ export default defineConfig({
   plugins: [
     !process.env.VITEST &&
       remix({
+        // A separate build folder lets the browser suite build without replacing a running app's files.
+        buildDirectory: process.env.AFTERCARE_BUILD_DIR ?? "build",
         future: {
           v3_fetcherPersist: true,
           v3_relativeSplatPath: true,

@@ -83,7 +83,7 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
   const db = openDatabase<CoreTables>({ url: config.databaseUrl });
   await migrateAll(db, migrationSets(plugins));
 
-  const mail = createMailService();
+  const mail = createMailService({ clock });
   const events = createEventBus(logger);
   const invitations = createInvitationService(db, clock, config.sessionSecret);
   const jobs = new Map<string, { intervalMs: number; job: () => Promise<void> }>();
@@ -105,6 +105,18 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
     logger,
     clock,
     settings: { publicBaseUrl: config.publicBaseUrl, mailFrom: config.mailFrom },
+    services: (() => {
+      const registry = new Map<string, unknown>();
+      return {
+        provide(name: string, implementation: unknown) {
+          if (registry.has(name)) throw new Error(`Service "${name}" is provided twice`);
+          registry.set(name, implementation);
+        },
+        get<T>(name: string) {
+          return registry.get(name) as T | undefined;
+        },
+      };
+    })(),
     scheduler: {
       every(name, intervalMs, job) {
         if (jobs.has(name)) throw new Error(`Job "${name}" is registered twice`);

@@ -139,6 +139,16 @@ export interface Logger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/**
+ * Named query functions plugins offer each other (the request/response side of the event bus):
+ * `visits` provides "visits.slaSummary", `kpi` asks for it and works without it when `visits` is
+ * not installed. Names are `<plugin-id>.<name>`; the provider owns the function's contract.
+ */
+export interface ServiceRegistry {
+  provide<T>(name: string, implementation: T): void;
+  get<T>(name: string): T | undefined;
+}
+
 /** Runs background jobs; only in the process that runs background work (never in unit tests). */
 export interface Scheduler {
   /** Registers a job run every `intervalMs` (and once shortly after start). Names are `<plugin-id>.<job>`. */
@@ -162,6 +172,7 @@ export interface PluginContext {
   readonly clock: () => Date;
   readonly settings: HostSettings;
   readonly scheduler: Scheduler;
+  readonly services: ServiceRegistry;
   /** Records a change in the audit log. */
   audit(trx: Kysely<any> | Transaction<any>, entry: { actorId: number | null; action: string; target: string; detail?: unknown }): Promise<void>;
 }

@@ -8,6 +8,8 @@ import { invitationMail } from "./invitation-mail";
 type Db = Kysely<SatisfactionTables>;
 
 export const INVITATION_PURPOSE = "satisfaction";
+/** A campaign still "sending" this long after its send started is taken as stopped and may be resumed. */
+export const RESUME_AFTER_MS = 2 * 60_000;
 const BATCH = 500;
 
 export interface NewCampaign {
@@ -85,10 +87,24 @@ function mailKey(campaignId: number, customerId: number, kind: string): string {
 export async function sendCampaign(ctx: PluginContext, campaignId: number, now: string): Promise<{ sent: number; unreachable: number; optedOut: number } | null> {
   const db = ctx.db as Db;
   const claimed = await db.updateTable("satisfaction_campaign").set({ status: "sending", sent_at: now }).where("id", "=", campaignId).where("status", "=", "draft").executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) return null;
+  if (Number(claimed.numUpdatedRows) !== 1) {
+    // A send that stopped half-way (crash, error) stays "sending"; after a pause it may be resumed:
+    // customers who already have a recipient row are skipped, mails have idempotency keys.
+    const staleBefore = new Date(new Date(now).getTime() - RESUME_AFTER_MS).toISOString();
+    const resumed = await db
+      .updateTable("satisfaction_campaign")
+      .set({ sent_at: now })
+      .where("id", "=", campaignId)
+      .where("status", "=", "sending")
+      .where("sent_at", "<", staleBefore)
+      .executeTakeFirst();
+    if (Number(resumed.numUpdatedRows) !== 1) return null;
+  }
   const campaign = await db.selectFrom("satisfaction_campaign").selectAll().where("id", "=", campaignId).executeTakeFirstOrThrow();
   await freezeTemplate(db, campaign.template_id);
+  const alreadyInvited = db.selectFrom("satisfaction_recipient").select("customer_id").where("campaign_id", "=", campaignId);
   const customers = await audienceQuery(db, parseAudience(campaign.audience_json))
+    .where("customers.id", "not in", alreadyInvited)
     .leftJoin("users", "users.id", "customers.owner_id")
     .select(["customers.id", "customers.company", "customers.contact_name", "customers.email", "customers.locale", "customers.email_opt_out", "users.name as owner_name"])
     .orderBy("customers.id")
@@ -150,7 +166,8 @@ export async function sendCampaign(ctx: PluginContext, campaignId: number, now: 
       unreachable += batch.length - reachable.length - batch.filter((c) => c.email_opt_out === 1).length;
     });
   }
-  await db.updateTable("satisfaction_campaign").set({ status: "open", in_scope: customers.length }).where("id", "=", campaignId).execute();
+  const inScope = await db.selectFrom("satisfaction_recipient").select((eb) => eb.fn.countAll<number>().as("n")).where("campaign_id", "=", campaignId).executeTakeFirst();
+  await db.updateTable("satisfaction_campaign").set({ status: "open", in_scope: Number(inScope?.n ?? 0) }).where("id", "=", campaignId).execute();
   return { sent, unreachable, optedOut };
 }
 

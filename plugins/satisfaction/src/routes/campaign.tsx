@@ -8,7 +8,7 @@ import { formatDateTime } from "@aftercare/i18n";
 import { ConfirmButton, EmptyState, Notice, PageHeader, Pagination, StatCard } from "@aftercare/ui";
 import type { SatisfactionTables } from "../tables";
 import { parseAudience, previewAudience } from "../campaign/audience.server";
-import { campaignProgress, closeCampaign, sendCampaign } from "../campaign/campaigns.server";
+import { campaignProgress, closeCampaign, RESUME_AFTER_MS, sendCampaign } from "../campaign/campaigns.server";
 
 const PAGE_SIZE = 50;
 
@@ -52,6 +52,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     recipients,
     page,
     canManage: viewer.permissions.has("satisfaction.campaigns.manage"),
+    stalled: campaign.status === "sending" && !!campaign.sent_at && host.ctx.clock().getTime() - new Date(campaign.sent_at).getTime() > RESUME_AFTER_MS,
   };
 }
 
@@ -163,6 +164,11 @@ export default function CampaignPage() {
             <StatCard label={t("satisfaction.progress.opened")} value={String(p.opened)} />
             <StatCard label={t("satisfaction.progress.completed")} value={String(p.completed)} tone="good" />
           </div>
+          {d.stalled && d.canManage ? (
+            <Notice tone="warning">
+              {t("satisfaction.campaign.stalled")} <ConfirmButton intent="send" tone="primary" label={t("satisfaction.campaign.resume")} confirm={t("satisfaction.campaign.resumeConfirm")} />
+            </Notice>
+          ) : null}
           {c.status === "open" && d.canManage ? <ConfirmButton intent="close" label={t("satisfaction.campaign.close")} confirm={t("satisfaction.campaign.closeConfirm")} tone="danger" /> : null}
         </section>
       ) : null}

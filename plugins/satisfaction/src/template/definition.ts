@@ -1,4 +1,4 @@
-import { validateWeights } from "@aftercare/scoring/satisfaction";
+import { sumsToOne } from "@aftercare/scoring/weights";
 import type { Locale } from "@aftercare/plugin-api";
 
 /** Text in both interface languages. */
@@ -71,9 +71,10 @@ export function validateTemplate(def: TemplateDefinition): TemplateProblem[] {
     if (!item.title.en.trim() || !item.title["zh-CN"].trim()) problems.push({ code: "missing-text", what: `item:${item.id}` });
   }
   if (def.items.length > 0) {
-    const weights = Object.fromEntries(def.items.map((i) => [i.id, i.weight]));
-    if (validateWeights(weights).some((p) => p.code === "sum-off")) {
-      problems.push({ code: "weights-sum", sum: Math.round(def.items.reduce((s, i) => s + i.weight, 0) * 1e6) / 1e6 });
+    // Summed over the items themselves: a record keyed by id would drop a duplicate item's weight.
+    const sum = def.items.reduce((s, i) => s + i.weight, 0);
+    if (!sumsToOne(def.items.map((i) => i.weight))) {
+      problems.push({ code: "weights-sum", sum: Math.round(sum * 1e6) / 1e6 });
     }
   }
   if (def.scale.length < 2) problems.push({ code: "scale-too-short" });

@@ -32,10 +32,17 @@ function toStored(row: Row): StoredTemplate {
   };
 }
 
-const cache = new Map<number, StoredTemplate>();
+// Per database handle: template ids repeat across databases (several hosts in one process).
+const caches = new WeakMap<object, Map<number, StoredTemplate>>();
+function cacheOf(db: object): Map<number, StoredTemplate> {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  return cache;
+}
 
 /** A template version by id. Frozen versions never change, so they are cached. */
 export async function getTemplate(db: Db, id: number): Promise<StoredTemplate | undefined> {
+  const cache = cacheOf(db);
   const hit = cache.get(id);
   if (hit) return hit;
   const row = (await db.selectFrom("satisfaction_template").selectAll().where("id", "=", id).executeTakeFirst()) as Row | undefined;
@@ -101,7 +108,7 @@ export async function saveTemplate(
 /** Freezes a version once a campaign using it is sent. */
 export async function freezeTemplate(db: Db | Kysely<any>, id: number): Promise<void> {
   await (db as Db).updateTable("satisfaction_template").set({ frozen: 1 }).where("id", "=", id).execute();
-  cache.delete(id);
+  cacheOf(db).delete(id);
 }
 
 /** Creates the default template (顾客满意度调查表) when there is none. */

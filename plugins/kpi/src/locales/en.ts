@@ -1,0 +1,3 @@
+export const en: Record<string, string> = {
+  "kpi.title": "KPI and pay",
+};

@@ -1,0 +1,3 @@
+export const zhCN: Record<string, string> = {
+  "kpi.title": "绩效考核",
+};

@@ -1,0 +1,72 @@
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import type { Kysely } from "kysely";
+import { requireAction, requirePermission } from "@aftercare/core/guards.server";
+import { resolveLocale } from "@aftercare/core/locale.server";
+import { useI18n } from "@aftercare/i18n/i18n-react";
+import { formatDateTime } from "@aftercare/i18n";
+import { PageHeader } from "@aftercare/ui";
+import type { Review360Tables } from "../tables";
+import { openStaffReview, saveDraft, submitReview } from "../response/review-session.server";
+import { ReviewForm } from "../components/ReviewForm";
+
+function assignmentId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Response("Not Found", { status: 404 });
+  return id;
+}
+
+/** A staff member fills one review; only their own, open assignment opens (404 otherwise). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { host, viewer } = await requirePermission(request, "review360.reviews.fill");
+  const session = await openStaffReview(host.db as unknown as Kysely<Review360Tables>, assignmentId(params.aid), viewer.id);
+  if (!session) throw new Response("Not Found", { status: 404 });
+  return data(
+    { revieweeName: session.revieweeName, group: session.group, cycleName: session.cycleName, dueDate: session.dueDate, survey: session.survey, draft: session.draft },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { host, viewer, form } = await requireAction(request, "review360.reviews.fill");
+  const session = await openStaffReview(host.db as unknown as Kysely<Review360Tables>, assignmentId(params.aid), viewer.id);
+  if (!session) throw new Response("Not Found", { status: 404 });
+  let answers: unknown;
+  try {
+    answers = JSON.parse(String(form.get("payload") ?? ""));
+  } catch {
+    answers = null;
+  }
+  const intent = form.get("intent");
+  if (intent === "progress") return data({ saved: await saveDraft(host.ctx, session, answers) });
+  if (intent === "submit") {
+    const outcome = await submitReview(host.ctx, session, answers, resolveLocale(request, viewer));
+    if (!outcome.ok) return data({ errors: outcome.errors }, { status: 400 });
+    return data({ ok: true });
+  }
+  return data({ errors: [{ name: "", message: "Bad request" }] }, { status: 400 });
+}
+
+export default function FillReview() {
+  const d = useLoaderData<typeof loader>();
+  const { t, locale } = useI18n();
+  const thanks = useMemo(
+    () => `<div class="survey-thanks" data-testid="review-thanks"><h3>${t("review360.fill.thanks")}</h3><p><a href="/review360">${t("review360.fill.backToList")}</a></p></div>`,
+    [t],
+  );
+  return (
+    <>
+      <PageHeader
+        title={d.group === "self" ? t("review360.fill.selfTitle") : t("review360.fill.title", { name: d.revieweeName })}
+        subtitle={`${d.cycleName} · ${t(`review360.group.${d.group}`)} · ${t("review360.todo.due", { date: formatDateTime(`${d.dueDate}T00:00:00.000Z`, locale) })}`}
+        actions={
+          <Link className="button" to="/review360">
+            {t("common.back")}
+          </Link>
+        }
+      />
+      <ReviewForm survey={d.survey} draft={d.draft} thanksHtml={thanks} />
+    </>
+  );
+}
