@@ -5,6 +5,8 @@ interface NavItem {
   label: string;
   href: string;
   group: string;
+  /** Highlight only on this exact path (a section's index page). */
+  end: boolean;
 }
 
 const CORE_NAV = [
@@ -20,12 +22,12 @@ const CORE_NAV = [
 /** The navigation a viewer sees: the core's and the plugins' entries they hold permission for. */
 export function buildNav(plugins: readonly AftercarePlugin[], viewer: Viewer | null, t: Translate): NavItem[] {
   if (!viewer) return [];
-  const core = CORE_NAV.filter((n) => viewer.permissions.has(n.permission)).map((n) => ({ label: t(n.labelKey), href: n.href, group: n.group }));
+  const core = CORE_NAV.filter((n) => viewer.permissions.has(n.permission)).map((n) => ({ label: t(n.labelKey), href: n.href, group: n.group, end: n.href === "/" }));
   const fromPlugins = plugins.flatMap((plugin) =>
     [...(plugin.nav ?? [])]
       .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
       .filter((n) => viewer.permissions.has(n.permission))
-      .map((n) => ({ label: t(n.labelKey), href: `${pluginBasePath(plugin)}${n.path ? `/${n.path}` : ""}`, group: plugin.id })),
+      .map((n) => ({ label: t(n.labelKey), href: `${pluginBasePath(plugin)}${n.path ? `/${n.path}` : ""}`, group: plugin.id, end: n.path === "" })),
   );
   return [core[0], ...fromPlugins, ...core.slice(1)].filter(Boolean);
 }

@@ -79,7 +79,7 @@ function Shell({ root, children }: { root: RootData; children: React.ReactNode }
       </header>
       <nav className={`sidebar${open ? " open" : ""}`} aria-label="main" onClick={() => setOpen(false)}>
         {root.nav.map((item, i) => (
-          <NavLink key={item.href} to={item.href} end={item.href === "/"} className={i > 0 && root.nav[i - 1].group !== item.group ? "nav-sep" : undefined}>
+          <NavLink key={item.href} to={item.href} end={item.end} className={i > 0 && root.nav[i - 1].group !== item.group ? "nav-sep" : undefined}>
             {item.label}
           </NavLink>
         ))}

@@ -7,7 +7,7 @@ export interface RootData {
   readonly messages: Readonly<Record<string, string>>;
   readonly csrf: string;
   readonly viewer: { readonly id: number; readonly name: string; readonly role: string; readonly permissions: readonly string[] } | null;
-  readonly nav: readonly { readonly label: string; readonly href: string; readonly group: string }[];
+  readonly nav: readonly { readonly label: string; readonly href: string; readonly group: string; readonly end: boolean }[];
 }
 
 /** The root loader's data, from any component. */

@@ -39,9 +39,27 @@ export async function notifyOverdueFeedback(ctx: PluginContext): Promise<number>
   return rows.length;
 }
 
-/** Creates the default template and registers the scheduled jobs. */
+/**
+ * The service `satisfaction.customerHistory` other plugins may use (the visits plugin's customer
+ * page): a customer's survey answers, newest first, as `{ at, title, score, detail, href }`.
+ */
+export function customerSurveyHistory(ctx: PluginContext) {
+  return async ({ customerId }: { customerId: number }) => {
+    const rows = await (ctx.db as Db)
+      .selectFrom("satisfaction_response as r")
+      .innerJoin("satisfaction_campaign as c", "c.id", "r.campaign_id")
+      .select(["r.submitted_at", "r.score", "r.satisfied", "c.id", "c.name", "c.period"])
+      .where("r.customer_id", "=", customerId)
+      .orderBy("r.submitted_at", "desc")
+      .execute();
+    return rows.map((r) => ({ at: r.submitted_at, title: `${r.name} (${r.period})`, score: r.score, detail: null, href: `/satisfaction/campaigns/${r.id}/report` }));
+  };
+}
+
+/** Creates the default template, offers the customer-history service and registers the scheduled jobs. */
 export async function initSatisfaction(ctx: PluginContext): Promise<void> {
   await ensureDefaultTemplate(ctx.db as Db, ctx.clock().toISOString());
+  ctx.services.provide("satisfaction.customerHistory", customerSurveyHistory(ctx));
   ctx.scheduler.every("satisfaction.close-due", 60_000, async () => {
     await closeDueCampaigns(ctx.db as Db, ctx.clock().toISOString());
   });

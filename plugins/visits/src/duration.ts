@@ -8,11 +8,12 @@ import type { Locale } from "@aftercare/plugin-api";
  * formatDuration(5_400_000, "en");    // "1 h 30 min"
  * formatDuration(5_400_000, "zh-CN"); // "1小时30分钟"
  * formatDuration(30_000, "en");       // "0 min"
+ * formatDuration(86_400_000, "en", { days: false }); // "24 h" (allowances)
  */
-export function formatDuration(ms: number, locale: Locale): string {
+export function formatDuration(ms: number, locale: Locale, options: { days?: boolean } = {}): string {
   const totalMinutes = Math.floor(Math.max(0, ms) / 60_000);
-  const days = Math.floor(totalMinutes / 1440);
-  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const days = options.days === false ? 0 : Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes - days * 1440) / 60);
   const minutes = totalMinutes % 60;
   const units = locale === "en" ? { d: " d", h: " h", m: " min" } : { d: "天", h: "小时", m: "分钟" };
   const parts: string[] = [];

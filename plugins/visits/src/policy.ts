@@ -152,7 +152,7 @@ export const DEFAULT_CHECKLISTS: Checklists = Object.fromEntries(
           : "",
     ),
   ]),
-) as Checklists;
+) as unknown as Checklists;
 
 /** Stored checklists; unknown types dropped, missing types default. */
 export function parseChecklists(json: string | null | undefined): Checklists {
@@ -165,7 +165,7 @@ export function parseChecklists(json: string | null | undefined): Checklists {
         if (!Array.isArray(list)) return [type, DEFAULT_CHECKLISTS[type]];
         return [type, checklistFromLines(list.map((i) => (i && typeof i === "object" && typeof (i as ChecklistItem).label === "string" ? (i as ChecklistItem).label : "")).join("\n"))];
       }),
-    ) as Checklists;
+    ) as unknown as Checklists;
   } catch {
     return DEFAULT_CHECKLISTS;
   }

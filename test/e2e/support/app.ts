@@ -5,6 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const serverFile = path.join(repoRoot, "apps/web/server.mjs");
@@ -54,8 +55,11 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const url = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // The runner's own settings must not leak into the app under test.
-  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "VITEST", "VITEST_POOL_ID", "VITEST_WORKER_ID"]) delete childEnv[key];
+  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES"]) delete childEnv[key];
+  for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
   Object.assign(childEnv, {
+    // The build the global setup made for this run (apps/web/build when run without it).
+    AFTERCARE_BUILD_DIR: inject("buildDir") ?? "build",
     NODE_ENV: "production",
     PORT: String(port),
     HOST: "127.0.0.1",

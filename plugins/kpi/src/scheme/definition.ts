@@ -69,6 +69,9 @@ export function indicatorIds(kind: StaffKind): readonly string[] {
   return kind === "field" ? FIELD_ENGINEER_INDICATORS : SUPPORT_INDICATORS;
 }
 
+/** Month the default schemes apply from: every month. */
+export const FIRST_MONTH = "2000-01";
+
 /** The work-plan indicator of technical support: scored from the employee's plan items. */
 export const WORK_PLAN = "work-plan";
 /** The daily-work indicator of technical support. */

@@ -1,11 +1,10 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
 import type { KpiTables } from "../tables";
-import { defaultScheme, parseDefinition, STAFF_KINDS, type SchemeDefinition, type StaffKind } from "./definition";
+import { defaultScheme, FIRST_MONTH, parseDefinition, STAFF_KINDS, type SchemeDefinition, type StaffKind } from "./definition";
 
 type Db = Kysely<KpiTables> | Transaction<KpiTables>;
 
-/** Month the default schemes apply from: every month. */
-export const FIRST_MONTH = "2000-01";
+export { FIRST_MONTH };
 
 export interface StoredScheme {
   readonly id: number;

@@ -75,7 +75,7 @@ export function deductionFormJson(def: SchemeDefinition, month: string, locale: 
     completeText: t("kpi.deduction.record"),
     elements: [
       {
-        type: "dropdown",
+        type: "radiogroup",
         name: "behaviour",
         title: t("kpi.deduction.behaviour"),
         isRequired: true,
@@ -148,7 +148,7 @@ export function scoreFormJson(p: ScoreFormProps): SurveyJson {
   elements.push({
     type: "expression",
     name: "total",
-    title: t("kpi.score.liveTotal", { deductions: fmt(p.deductionPoints), fullMarks: fmt(def.fullMarks), standard: fmt(def.standardScore) }),
+    title: t("kpi.score.liveTotal", { deductions: p.deductionPoints > 0 ? `−${fmt(p.deductionPoints)}` : "0", fullMarks: fmt(def.fullMarks), standard: fmt(def.standardScore) }),
     expression: `round(${terms.join(" + ") || "0"}${minus}, 2)`,
   });
   return { showQuestionNumbers: "off", questionErrorLocation: "bottom", completeText: t("kpi.score.save"), elements } as unknown as SurveyJson;

@@ -23,9 +23,17 @@ export function ReviewForm(props: { survey: SurveyJson; draft: Record<string, un
     [progress, csrf],
   );
   const survey = useMemo(() => props.survey, [props.survey]);
+  // Submitting cancels a draft save still waiting to go out.
+  const onSubmit = useCallback(
+    (answers: Parameters<typeof submit>[0]) => {
+      clearTimeout(timer.current);
+      return submit(answers);
+    },
+    [submit],
+  );
   return (
     <div className="survey-page review360-form">
-      <SurveyForm json={survey} data={props.draft} locale={locale} onSubmit={submit} onValueChanged={onValueChanged} completedHtml={props.thanksHtml} />
+      <SurveyForm json={survey} data={props.draft} locale={locale} onSubmit={onSubmit} onValueChanged={onValueChanged} completedHtml={props.thanksHtml} />
       <p className="muted small" data-testid="draft-state">
         {progress.data?.saved ? t("review360.fill.draftSaved") : t("review360.fill.draftHint")}
       </p>

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import type { PluginContext } from "@aftercare/plugin-api";
 import { RATER_GROUPS, type MinRaters, type RaterGroup, type RaterWeights } from "@aftercare/scoring";
 import type { CycleStatus, Review360Tables } from "../tables";
@@ -129,13 +129,13 @@ export async function openCycle(ctx: PluginContext, cycleId: number): Promise<bo
     const cycle = (await getCycle(trx, cycleId))!;
     const reviewees = await trx.selectFrom("review360_reviewee").select(["id", "user_id", "supervisor_id"]).where("cycle_id", "=", cycleId).execute();
     const reports = await trx.selectFrom("users").select(["id", "supervisor_id"]).where("active", "=", 1).where("supervisor_id", "is not", null).execute();
-    const rows: Review360Tables["review360_assignment"][] = [];
+    const rows: Insertable<Review360Tables["review360_assignment"]>[] = [];
     for (const r of reviewees) {
       const base = { cycle_id: cycleId, reviewee_id: r.id, customer_id: null, invitation_id: null, source: "auto" as const, status: "open" as const, draft_json: null, last_reminded_at: null, created_at: now, submitted_at: null };
-      rows.push({ ...base, rater_group: "self", rater_user_id: r.user_id } as never);
-      if (r.supervisor_id !== null && r.supervisor_id !== r.user_id) rows.push({ ...base, rater_group: "supervisor", rater_user_id: r.supervisor_id } as never);
+      rows.push({ ...base, rater_group: "self", rater_user_id: r.user_id });
+      if (r.supervisor_id !== null && r.supervisor_id !== r.user_id) rows.push({ ...base, rater_group: "supervisor", rater_user_id: r.supervisor_id });
       for (const sub of reports.filter((u) => u.supervisor_id === r.user_id && u.id !== r.supervisor_id)) {
-        rows.push({ ...base, rater_group: "subordinates", rater_user_id: sub.id } as never);
+        rows.push({ ...base, rater_group: "subordinates", rater_user_id: sub.id });
       }
     }
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto("review360_assignment").values(rows.slice(i, i + 200)).execute();

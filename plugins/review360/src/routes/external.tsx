@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
 import { LOCALE_COOKIE, localeCookie, resolveLocale } from "@aftercare/core/locale.server";
@@ -30,10 +31,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
+/** Saving a draft or submitting keeps the form on screen (a reload after submitting would find the form closed). */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, currentUrl, defaultShouldRevalidate }) =>
+  formAction === currentUrl.pathname ? false : defaultShouldRevalidate;
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { host, form } = await requirePublicAction(request);
   const session = await openCustomerReview(host.ctx, params.token ?? "");
-  if (!session) return invalid();
+  if (!session) return form.get("intent") === "progress" ? data({ saved: false }) : invalid();
   let answers: unknown;
   try {
     answers = JSON.parse(String(form.get("payload") ?? ""));

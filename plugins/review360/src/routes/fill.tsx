@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import type { Kysely } from "kysely";
 import { requireAction, requirePermission } from "@aftercare/core/guards.server";
 import { resolveLocale } from "@aftercare/core/locale.server";
@@ -20,18 +21,34 @@ function assignmentId(raw: string | undefined): number {
 /** A staff member fills one review; only their own, open assignment opens (404 otherwise). */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { host, viewer } = await requirePermission(request, "review360.reviews.fill");
-  const session = await openStaffReview(host.db as unknown as Kysely<Review360Tables>, assignmentId(params.aid), viewer.id);
-  if (!session) throw new Response("Not Found", { status: 404 });
+  const db = host.db as unknown as Kysely<Review360Tables>;
+  const id = assignmentId(params.aid);
+  const session = await openStaffReview(db, id, viewer.id);
+  if (!session) {
+    // The rater's own review, already submitted: say so instead of a bare 404.
+    const own = await db.selectFrom("review360_assignment").select("status").where("id", "=", id).where("rater_user_id", "=", viewer.id).executeTakeFirst();
+    if (own?.status === "submitted") return data({ done: true as const }, { headers: { "Cache-Control": "no-store" } });
+    throw new Response("Not Found", { status: 404 });
+  }
   return data(
-    { revieweeName: session.revieweeName, group: session.group, cycleName: session.cycleName, dueDate: session.dueDate, survey: session.survey, draft: session.draft },
+    {
+      done: false as const, revieweeName: session.revieweeName, group: session.group, cycleName: session.cycleName, dueDate: session.dueDate, survey: session.survey, draft: session.draft },
     { headers: { "Cache-Control": "no-store" } },
   );
 }
 
+/** Saving a draft or submitting keeps the form on screen (a reload after submitting would find the form closed). */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, currentUrl, defaultShouldRevalidate }) =>
+  formAction === currentUrl.pathname ? false : defaultShouldRevalidate;
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { host, viewer, form } = await requireAction(request, "review360.reviews.fill");
   const session = await openStaffReview(host.db as unknown as Kysely<Review360Tables>, assignmentId(params.aid), viewer.id);
-  if (!session) throw new Response("Not Found", { status: 404 });
+  if (!session) {
+    // A late draft save after submitting (or after the cycle closed) is simply not kept.
+    if (form.get("intent") === "progress") return data({ saved: false });
+    throw new Response("Not Found", { status: 404 });
+  }
   let answers: unknown;
   try {
     answers = JSON.parse(String(form.get("payload") ?? ""));
@@ -55,6 +72,16 @@ export default function FillReview() {
     () => `<div class="survey-thanks" data-testid="review-thanks"><h3>${t("review360.fill.thanks")}</h3><p><a href="/review360">${t("review360.fill.backToList")}</a></p></div>`,
     [t],
   );
+  if (d.done) {
+    return (
+      <div className="card survey-thanks" data-testid="review-submitted">
+        <h3>{t("review360.fill.alreadySubmitted")}</h3>
+        <p>
+          <Link to="/review360">{t("review360.fill.backToList")}</Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <>
       <PageHeader

@@ -55,11 +55,11 @@ function range(n: number): number[] {
 function generalElements(t: T, withWhy: boolean): unknown[] {
   return [
     { type: "text", name: "name", title: t("satisfaction.template.name"), description: t("satisfaction.template.nameHint"), isRequired: true, maxLength: 200 },
-    { type: "text", name: "title_en", title: t("satisfaction.template.titleEn"), isRequired: true, maxLength: 200 },
-    { type: "text", name: "title_zh", title: t("satisfaction.template.titleZh"), isRequired: true, maxLength: 200, startWithNewLine: false },
-    { type: "comment", name: "intro_en", title: t("satisfaction.template.introEn"), maxLength: 2000, rows: 3 },
-    { type: "comment", name: "intro_zh", title: t("satisfaction.template.introZh"), maxLength: 2000, rows: 3, startWithNewLine: false },
-    { type: "text", inputType: "number", name: "threshold", title: t("satisfaction.template.threshold"), description: t("satisfaction.template.thresholdHint"), isRequired: true, min: 0, max: 100, step: 1 },
+    { type: "text", name: "title_en", title: t("satisfaction.template.titleEn"), isRequired: true, maxLength: 200, minWidth: "200px" },
+    { type: "text", name: "title_zh", title: t("satisfaction.template.titleZh"), isRequired: true, maxLength: 200, startWithNewLine: false, minWidth: "200px" },
+    { type: "comment", name: "intro_en", title: t("satisfaction.template.introEn"), maxLength: 2000, rows: 3, minWidth: "200px" },
+    { type: "comment", name: "intro_zh", title: t("satisfaction.template.introZh"), maxLength: 2000, rows: 3, startWithNewLine: false, minWidth: "200px" },
+    { type: "text", inputType: "number", name: "threshold", title: t("satisfaction.template.threshold"), description: t("satisfaction.template.thresholdHint"), isRequired: true, min: 0, max: 100, step: 1, minWidth: "200px" },
     {
       type: "text",
       inputType: "number",
@@ -71,6 +71,7 @@ function generalElements(t: T, withWhy: boolean): unknown[] {
       max: 1,
       step: 0.05,
       startWithNewLine: false,
+      minWidth: "200px",
     },
     ...(withWhy ? [{ type: "boolean", name: "whyComments", title: t("satisfaction.template.whyComments"), description: t("satisfaction.template.whyCommentsHint") }] : []),
   ];
@@ -83,6 +84,18 @@ function groupChoices(t: T) {
   ];
 }
 
+/** The running total of the weights, computed in the browser (the server ignores expression values). */
+function weightsSum(t: T, terms: readonly string[]) {
+  return {
+    type: "expression",
+    name: "weights_sum",
+    title: t("satisfaction.template.weightsSum"),
+    expression: `sum(${terms.join(", ")})`,
+    displayStyle: "decimal",
+    maximumFractionDigits: 4,
+  };
+}
+
 /** The editor of a generated template as a SurveyJS form, with a fixed number of item and level rows. */
 function nativeEditorJson(t: T, rows: { items: number; levels: number }, completeText: string): SurveyJson {
   const itemRow = (i: number) => {
@@ -93,11 +106,11 @@ function nativeEditorJson(t: T, rows: { items: number; levels: number }, complet
       title: t("satisfaction.template.itemRow", { n: i }),
       ...(i > 1 ? { visibleIf: `${filled(i - 1)} or ${filled(i)}` } : {}),
       elements: [
-        { type: "text", name: `item_${i}_id`, title: t("satisfaction.template.itemId"), description: i === 1 ? t("satisfaction.template.itemIdHint") : undefined, maxLength: 40 },
-        { type: "text", name: `item_${i}_en`, title: t("satisfaction.template.itemEn"), maxLength: 200, startWithNewLine: false },
-        { type: "text", name: `item_${i}_zh`, title: t("satisfaction.template.itemZh"), maxLength: 200, startWithNewLine: false },
-        { type: "text", inputType: "number", name: `item_${i}_weight`, title: t("satisfaction.template.itemWeight"), min: 0, max: 1, step: 0.01 },
-        { type: "dropdown", name: `item_${i}_group`, title: t("satisfaction.template.itemGroup"), choices: groupChoices(t), defaultValue: "product", allowClear: false, startWithNewLine: false },
+        { type: "text", name: `item_${i}_id`, title: t("satisfaction.template.itemId"), maxLength: 40, minWidth: "110px" },
+        { type: "text", name: `item_${i}_en`, title: t("satisfaction.template.itemEn"), maxLength: 200, startWithNewLine: false, minWidth: "140px" },
+        { type: "text", name: `item_${i}_zh`, title: t("satisfaction.template.itemZh"), maxLength: 200, startWithNewLine: false, minWidth: "140px" },
+        { type: "text", inputType: "number", name: `item_${i}_weight`, title: t("satisfaction.template.itemWeight"), min: 0, max: 1, step: 0.01, minWidth: "110px" },
+        { type: "dropdown", name: `item_${i}_group`, title: t("satisfaction.template.itemGroup"), choices: groupChoices(t), defaultValue: "product", allowClear: false, startWithNewLine: false, minWidth: "140px" },
       ],
     };
   };
@@ -109,9 +122,9 @@ function nativeEditorJson(t: T, rows: { items: number; levels: number }, complet
       title: t("satisfaction.template.levelRow", { n: i }),
       ...(i > 1 ? { visibleIf: `${filled(i - 1)} or ${filled(i)}` } : {}),
       elements: [
-        { type: "text", name: `level_${i}_en`, title: t("satisfaction.template.levelEn"), maxLength: 100 },
-        { type: "text", name: `level_${i}_zh`, title: t("satisfaction.template.levelZh"), maxLength: 100, startWithNewLine: false },
-        { type: "text", inputType: "number", name: `level_${i}_points`, title: t("satisfaction.template.levelPoints"), min: 0, max: 100, step: 1, startWithNewLine: false },
+        { type: "text", name: `level_${i}_en`, title: t("satisfaction.template.levelEn"), maxLength: 100, minWidth: "140px" },
+        { type: "text", name: `level_${i}_zh`, title: t("satisfaction.template.levelZh"), maxLength: 100, startWithNewLine: false, minWidth: "140px" },
+        { type: "text", inputType: "number", name: `level_${i}_points`, title: t("satisfaction.template.levelPoints"), min: 0, max: 100, step: 1, startWithNewLine: false, minWidth: "90px" },
       ],
     };
   };
@@ -121,7 +134,13 @@ function nativeEditorJson(t: T, rows: { items: number; levels: number }, complet
     completeText,
     elements: [
       { type: "panel", name: "general", title: t("satisfaction.template.general"), elements: generalElements(t, true) },
-      { type: "panel", name: "items", title: t("satisfaction.template.items"), description: t("satisfaction.template.itemsHint", { max: rows.items }), elements: range(rows.items).map(itemRow) },
+      {
+        type: "panel",
+        name: "items",
+        title: t("satisfaction.template.items"),
+        description: `${t("satisfaction.template.itemsHint", { max: rows.items })} ${t("satisfaction.template.itemIdHint")}`,
+        elements: [...range(rows.items).map(itemRow), weightsSum(t, range(rows.items).map((i) => `{item_${i}_weight}`))],
+      },
       { type: "panel", name: "scale", title: t("satisfaction.template.scale"), description: t("satisfaction.template.scaleHint", { max: rows.levels }), elements: range(rows.levels).map(levelRow) },
     ],
   } as unknown as SurveyJson;
@@ -216,11 +235,11 @@ function mappingEditorJson(survey: SurveyJson, t: T, locale: Locale, completeTex
       description: t("satisfaction.template.import.questionInfo", { type: q.type, answers: q.choices.map((c) => pick(c.label, locale)).join(" / ") }),
       elements: [
         { type: "boolean", name: `q_${k}_use`, title: t("satisfaction.template.import.useAsItem") },
-        { type: "text", name: `q_${k}_id`, title: t("satisfaction.template.itemId"), maxLength: 40, visibleIf: on },
-        { type: "text", name: `q_${k}_en`, title: t("satisfaction.template.itemEn"), maxLength: 200, visibleIf: on, startWithNewLine: false },
-        { type: "text", name: `q_${k}_zh`, title: t("satisfaction.template.itemZh"), maxLength: 200, visibleIf: on, startWithNewLine: false },
-        { type: "text", inputType: "number", name: `q_${k}_weight`, title: t("satisfaction.template.itemWeight"), min: 0, max: 1, step: 0.01, visibleIf: on },
-        { type: "dropdown", name: `q_${k}_group`, title: t("satisfaction.template.itemGroup"), choices: groupChoices(t), allowClear: false, visibleIf: on, startWithNewLine: false },
+        { type: "text", name: `q_${k}_id`, title: t("satisfaction.template.itemId"), maxLength: 40, visibleIf: on, minWidth: "110px" },
+        { type: "text", name: `q_${k}_en`, title: t("satisfaction.template.itemEn"), maxLength: 200, visibleIf: on, startWithNewLine: false, minWidth: "140px" },
+        { type: "text", name: `q_${k}_zh`, title: t("satisfaction.template.itemZh"), maxLength: 200, visibleIf: on, startWithNewLine: false, minWidth: "140px" },
+        { type: "text", inputType: "number", name: `q_${k}_weight`, title: t("satisfaction.template.itemWeight"), min: 0, max: 1, step: 0.01, visibleIf: on, minWidth: "110px" },
+        { type: "dropdown", name: `q_${k}_group`, title: t("satisfaction.template.itemGroup"), choices: groupChoices(t), allowClear: false, visibleIf: on, startWithNewLine: false, minWidth: "140px" },
       ],
     };
   });
@@ -230,9 +249,9 @@ function mappingEditorJson(survey: SurveyJson, t: T, locale: Locale, completeTex
     title: t("satisfaction.template.import.valueTitle", { value: v.key, label: pick(v.label, locale) }),
     description: t("satisfaction.template.import.valueUsedBy", { questions: v.questions.join(", ") }),
     elements: [
-      { type: "text", inputType: "number", name: `v_${j}_points`, title: t("satisfaction.template.levelPoints"), min: 0, max: 100, step: 1 },
-      { type: "text", name: `v_${j}_en`, title: t("satisfaction.template.levelEn"), maxLength: 100, startWithNewLine: false },
-      { type: "text", name: `v_${j}_zh`, title: t("satisfaction.template.levelZh"), maxLength: 100, startWithNewLine: false },
+      { type: "text", inputType: "number", name: `v_${j}_points`, title: t("satisfaction.template.levelPoints"), min: 0, max: 100, step: 1, minWidth: "90px" },
+      { type: "text", name: `v_${j}_en`, title: t("satisfaction.template.levelEn"), maxLength: 100, startWithNewLine: false, minWidth: "140px" },
+      { type: "text", name: `v_${j}_zh`, title: t("satisfaction.template.levelZh"), maxLength: 100, startWithNewLine: false, minWidth: "140px" },
     ],
   }));
   return {
@@ -241,7 +260,13 @@ function mappingEditorJson(survey: SurveyJson, t: T, locale: Locale, completeTex
     completeText,
     elements: [
       { type: "panel", name: "general", title: t("satisfaction.template.general"), elements: generalElements(t, false) },
-      { type: "panel", name: "questions", title: t("satisfaction.template.import.questions"), description: t("satisfaction.template.import.questionsHint"), elements: questionPanels },
+      {
+        type: "panel",
+        name: "questions",
+        title: t("satisfaction.template.import.questions"),
+        description: t("satisfaction.template.import.questionsHint"),
+        elements: [...questionPanels, weightsSum(t, questions.map((_, k) => `iif({q_${k}_use} = true, {q_${k}_weight}, 0)`))],
+      },
       { type: "panel", name: "values", title: t("satisfaction.template.import.values"), description: t("satisfaction.template.import.valuesHint"), elements: valuePanels },
     ],
   } as unknown as SurveyJson;
@@ -515,6 +540,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // The survey comes back from the browser: never trusted, vetted again.
       const raw = payload?.survey;
       if (!raw || typeof raw !== "object" || Array.isArray(raw)) return data({ errors: [{ name: "", message: t("satisfaction.template.import.problem.not-object") }] }, { status: 400 });
+      if (JSON.stringify(raw).length > MAX_IMPORT_CHARS) return data({ errors: [{ name: "", message: t("satisfaction.template.import.problem.too-large") }] }, { status: 400 });
       const vet = vetImportedSurvey(raw as Record<string, unknown>);
       if (vet.problems.length) return data({ errors: [{ name: "", message: `${t("satisfaction.template.import.unusable")} ${vet.problems.slice(0, 5).join("; ")}` }] }, { status: 400 });
       survey = vet.survey;

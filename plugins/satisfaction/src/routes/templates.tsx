@@ -19,14 +19,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? await db.selectFrom("satisfaction_template").select(["family_id", sql<number>`count(*)`.as("n")]).where("family_id", "in", families).groupBy("family_id").execute()
     : [];
   const updated = ids.length ? await db.selectFrom("satisfaction_template").select(["id", "updated_at"]).where("id", "in", ids).execute() : [];
-  const campaigns = families.length
-    ? await db
-        .selectFrom("satisfaction_campaign as c")
-        .innerJoin("satisfaction_template as t", "t.id", "c.template_id")
-        .select(["t.family_id", sql<number>`count(*)`.as("n")])
-        .where("t.family_id", "in", families)
-        .groupBy("t.family_id")
-        .execute()
+  // Campaigns using the version shown (older versions keep theirs).
+  const campaigns = ids.length
+    ? await db.selectFrom("satisfaction_campaign").select(["template_id", sql<number>`count(*)`.as("n")]).where("template_id", "in", ids).groupBy("template_id").execute()
     : [];
   const count = (rows: { family_id: number | null; n: number }[], family: number) => Number(rows.find((r) => r.family_id === family)?.n ?? 0);
   return {
@@ -35,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       name: x.name,
       version: x.version,
       versions: count(versions, x.familyId),
-      campaigns: count(campaigns, x.familyId),
+      campaigns: Number(campaigns.find((c) => c.template_id === x.id)?.n ?? 0),
       frozen: x.frozen,
       imported: x.definition.imported,
       threshold: x.definition.threshold,

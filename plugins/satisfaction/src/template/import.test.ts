@@ -24,6 +24,7 @@ const foreign = {
   loadingHtml: "<b>…</b>",
   completedHtmlOnCondition: [{ expression: "{speed} > 3", html: "<script>x</script>" }],
   navigateToUrl: "https://evil.example/phish",
+  logo: "https://evil.example/pixel.png",
   pages: [
     {
       name: "p1",
@@ -92,6 +93,7 @@ describe("sanitising (stored XSS on the public survey page)", () => {
       "loadingHtml",
       "completedHtmlOnCondition",
       "navigateToUrl",
+      "logo",
       "pages[0].elements[0] (html)",
       "pages[0].elements[1].descriptionHtml",
       "pages[0].elements[3].elements[0] (html)",

@@ -44,8 +44,11 @@ export function readImportText(text: string): { ok: true; json: Record<string, u
   return { ok: true, json: json as Record<string, unknown> };
 }
 
-/** Properties that send the customer elsewhere, or reach Object.prototype. */
-const DROPPED_KEYS: ReadonlySet<string> = new Set(["navigateToUrl", "navigateToUrlOnCondition", "__proto__", "constructor", "prototype"]);
+/**
+ * Properties that send the customer elsewhere (redirects after completion), load images from
+ * elsewhere on the public page (logo, background: tracking), or reach Object.prototype.
+ */
+const DROPPED_KEYS: ReadonlySet<string> = new Set(["navigateToUrl", "navigateToUrlOnCondition", "logo", "backgroundImage", "__proto__", "constructor", "prototype"]);
 
 function isDroppedKey(key: string): boolean {
   return /html/i.test(key) || DROPPED_KEYS.has(key);
@@ -54,7 +57,7 @@ function isDroppedKey(key: string): boolean {
 /**
  * A copy of a survey JSON without anything that could inject markup or script into the public
  * page: `html` elements (anywhere), every property whose name contains "html" (any case), the
- * redirect properties and prototype keys. `removed` lists the paths taken out, for the admin.
+ * redirect properties, external images (`logo`, `backgroundImage`) and prototype keys. `removed` lists the paths taken out, for the admin.
  * Throws nothing; a JSON nested deeper than `MAX_IMPORT_DEPTH` comes back with `tooDeep`.
  *
  * @example

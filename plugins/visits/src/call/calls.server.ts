@@ -8,6 +8,7 @@ import type { Scope } from "../scope.server";
 import { readPolicy } from "../policy.server";
 import { parseSlaSnapshot, slaPolicyOf } from "../policy";
 import { addDaysIso, companyDate } from "../time";
+import type { Milestone } from "./milestones";
 
 type Db = Kysely<VisitsTables>;
 type Call = VisitsTables["visits_call"];
@@ -131,9 +132,7 @@ export async function dispatchCall(ctx: PluginContext, props: { id: number; engi
   });
 }
 
-/** Milestones a person records on a call, in their order. */
-export const MILESTONES = ["responded", "arrived", "workStarted", "cleared"] as const;
-export type Milestone = (typeof MILESTONES)[number];
+export { MILESTONES, type Milestone } from "./milestones";
 
 const COLUMN: Record<Milestone, "responded_at" | "arrived_at" | "work_started_at" | "cleared_at"> = {
   responded: "responded_at",
@@ -166,7 +165,7 @@ export async function recordMilestone(ctx: PluginContext, props: { id: number; m
     const previous = after[props.milestone];
     if (previous === null) return fail(props.milestone === "workStarted" ? "visits.error.needArrived" : "visits.error.needWorkStarted");
     if (props.at < previous) return fail("visits.error.beforePrevious");
-    const patch: Partial<Call> = { [column]: props.at, updated_at: now };
+    const patch: { responded_at?: string; arrived_at?: string; work_started_at?: string; cleared_at?: string; updated_at: string } = { [column]: props.at, updated_at: now };
     if (props.milestone === "arrived" && !call.responded_at) patch.responded_at = props.at;
     await (trx as Db).updateTable("visits_call").set(patch).where("id", "=", props.id).execute();
     await ctx.audit(trx, { actorId: props.actorId, action: `visits.call.${props.milestone}`, target: `visits_call:${props.id}`, detail: { at: props.at } });
@@ -222,10 +221,10 @@ export async function closeCall(ctx: PluginContext, props: { id: number; at: str
       .select(["k.id", "k.customer_id", "k.engineer_id", "k.taken_by", "k.cleared_at", "k.closed_at", "k.fault", "c.company", "c.owner_id"])
       .where("k.id", "=", props.id)
       .executeTakeFirst();
-    if (!call) return fail("visits.error.notFound");
-    if (call.closed_at) return fail("visits.error.callClosed");
-    if (!call.cleared_at) return fail("visits.error.needCleared");
-    if (props.at < call.cleared_at) return fail("visits.error.beforePrevious");
+    if (!call) return { ok: false as const, key: "visits.error.notFound" };
+    if (call.closed_at) return { ok: false as const, key: "visits.error.callClosed" };
+    if (!call.cleared_at) return { ok: false as const, key: "visits.error.needCleared" };
+    if (props.at < call.cleared_at) return { ok: false as const, key: "visits.error.beforePrevious" };
     const ownerCandidates = [call.owner_id, call.engineer_id, call.taken_by];
     let owner: { id: number; name: string; email: string; locale: string | null } | undefined;
     for (const candidate of ownerCandidates) {
@@ -233,7 +232,7 @@ export async function closeCall(ctx: PluginContext, props: { id: number; at: str
       owner = await t.selectFrom("users").select(["id", "name", "email", "locale"]).where("id", "=", candidate).where("active", "=", 1).executeTakeFirst();
       if (owner) break;
     }
-    if (!owner) return fail("visits.error.noOwner");
+    if (!owner) return { ok: false as const, key: "visits.error.noOwner" };
     await t.updateTable("visits_call").set({ closed_at: props.at, resolution: props.resolution, updated_at: nowIso }).where("id", "=", props.id).execute();
     // An open hold ends at the closing time (or where it started, if it was stamped later).
     await t.updateTable("visits_call_hold").set({ end_at: props.at }).where("call_id", "=", props.id).where("end_at", "is", null).where("start_at", "<=", props.at).execute();

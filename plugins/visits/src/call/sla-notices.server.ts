@@ -100,7 +100,7 @@ function slaMail(
     clock: clockName,
     left: formatDuration(p.clock.remainingMs ?? 0, p.locale),
     over: formatDuration(p.clock.overdueMs ?? 0, p.locale),
-    allowance: formatDuration(p.clock.allowanceMs, p.locale),
+    allowance: formatDuration(p.clock.allowanceMs, p.locale, { days: false }),
     due: p.clock.dueAt ? formatDateTime(p.clock.dueAt, p.locale, { time: true }) : "–",
   };
   const subject = safeHeader(fill(p.kind === "warning" ? "visits.mail.warningSubject" : "visits.mail.breachSubject", vars));

@@ -202,7 +202,7 @@ export const en: Record<string, string> = {
   "visits.settings.saved": "Settings saved. New service calls use the new SLA policy; existing calls keep theirs.",
   "visits.settings.range": "Must be a whole number from {{min}} to {{max}}.",
 
-  "visits.widget.myCalls": "My open service calls",
+  "visits.widget.myCalls": "Open service calls",
   "visits.widget.myCallsEmpty": "No open service calls.",
   "visits.widget.overdue": "Customers overdue for a visit",
   "visits.widget.overdueEmpty": "Every customer is visited on time.",

@@ -202,7 +202,7 @@ export const zhCN: Record<string, string> = {
   "visits.settings.saved": "设置已保存。新的服务请求使用新时限，已有服务单保持原时限。",
   "visits.settings.range": "必须是 {{min}} 到 {{max}} 之间的整数。",
 
-  "visits.widget.myCalls": "我的处理中服务单",
+  "visits.widget.myCalls": "处理中的服务单",
   "visits.widget.myCallsEmpty": "没有处理中的服务单。",
   "visits.widget.overdue": "拜访逾期的客户",
   "visits.widget.overdueEmpty": "所有客户均按时拜访。",

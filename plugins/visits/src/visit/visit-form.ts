@@ -11,6 +11,11 @@ import { VISIT_TYPES, type VisitType } from "./visit-types";
 
 type T = (key: string, vars?: Record<string, string | number>) => string;
 
+/** The question name of a checklist item in the form of a visit type (the same text may serve several types). */
+export function checklistQuestion(type: VisitType, itemId: string): string {
+  return `${type}_${itemId}`;
+}
+
 /** Follow-up action rows offered by the form (more can be added on the visit page). */
 export const FORM_FOLLOWUPS = 3;
 
@@ -29,7 +34,7 @@ export function visitSurveyJson(o: VisitFormOptions, t: T): SurveyJson {
     name: `checklist_${type}`,
     title: t("visits.form.checklist", { type: t(`visits.type.${type}`) }),
     visibleIf: `{type} = '${type}' and ${done}`,
-    elements: o.checklists[type].map((item) => ({ type: "boolean", name: item.id, title: item.label, labelTrue: t("common.yes"), labelFalse: t("common.no") })),
+    elements: o.checklists[type].map((item) => ({ type: "boolean", name: checklistQuestion(type, item.id), title: item.label, labelTrue: t("common.yes"), labelFalse: t("common.no") })),
   }));
   const followups = Array.from({ length: FORM_FOLLOWUPS }, (_, i) => {
     const n = i + 1;
@@ -160,7 +165,10 @@ export function parseVisitForm(
       findings: status === "done" ? text(data.findings) : null,
       requests: status === "done" ? text(data.requests) : null,
       partsReplaced: status === "done" ? text(data.partsReplaced) : null,
-      checklist: status === "done" ? checklists[type].map((item) => ({ label: item.label, checked: typeof data[item.id] === "boolean" ? (data[item.id] as boolean) : null })) : [],
+      checklist: status === "done" ? checklists[type].map((item) => {
+            const value = data[checklistQuestion(type, item.id)];
+            return { label: item.label, checked: typeof value === "boolean" ? value : null };
+          }) : [],
       followups,
     },
   };

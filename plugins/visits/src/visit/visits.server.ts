@@ -179,7 +179,7 @@ export interface VisitFilters {
   readonly personId?: number | null;
   readonly status?: VisitStatus | null;
   readonly type?: VisitType | null;
-  /** `YYYY-MM`: planned in that company month. */
+  /** `YYYY-MM`: taking place in that company month (actual start when done, else planned time). */
   readonly month?: string | null;
   readonly customerId?: number | null;
   /** Part of the customer's company name. */
@@ -200,7 +200,8 @@ function scopedVisits(db: Db, scope: Scope, f: VisitFilters) {
   if (f.customerId) q = q.where("v.customer_id", "=", f.customerId);
   if (f.month) {
     const { from, to } = monthRange(f.month);
-    q = q.where("v.planned_at", ">=", from).where("v.planned_at", "<", to);
+    const when = sql<string>`coalesce(${sql.ref("v.started_at")}, ${sql.ref("v.planned_at")})`;
+    q = q.where(when, ">=", from).where(when, "<", to);
   }
   if (f.q) q = q.where(lower("c.company"), "like", lowerLike(f.q));
   return q;
@@ -220,14 +221,14 @@ export async function listVisits(db: Kysely<any>, scope: Scope, f: VisitFilters,
   return { total, rows };
 }
 
-/** Visits planned in a company month, for the calendar, by company day (`YYYY-MM-DD`). */
+/** Visits of a company month, for the calendar, by company day (`YYYY-MM-DD`) of their actual start, else planned time. */
 export async function calendarVisits(db: Kysely<any>, scope: Scope, month: string, personId: number | null) {
   const rows = await scopedVisits(db as Db, scope, { month, personId })
-    .select(["v.id", "c.company", "v.type", "v.status", "v.planned_at", "o.name as owner_name"])
+    .select(["v.id", "c.company", "v.type", "v.status", "v.planned_at", "v.started_at", "o.name as owner_name"])
     .orderBy("v.planned_at")
     .execute();
   const byDay: Record<string, typeof rows> = {};
-  for (const r of rows) (byDay[companyDate(r.planned_at)] ??= []).push(r);
+  for (const r of rows) (byDay[companyDate(r.started_at ?? r.planned_at)] ??= []).push(r);
   return byDay;
 }
 

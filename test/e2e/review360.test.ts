@@ -1,0 +1,159 @@
+// The 360 review end to end on the production build: a manager opens a cycle for the field
+// engineers and assigns a peer and a customer to Li Na; the peer fills the review after login;
+// the customer fills it from the link in the caught mail; the manager closes the cycle and
+// releases the report; Li Na reads it — and nobody else can.
+import fs from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot, type RunningApp, startApp } from "./support/app";
+import { login, open, type OpenBrowser, openBrowser, waitForHydration } from "./support/browser";
+import { withDb } from "./support/db";
+import { DEMO_PASSWORD, MANAGER, STAFF } from "./support/http";
+
+const screenshots = path.join(repoRoot, "docs/screenshots");
+const LI_NA = "li.na@aftercare.local";
+let app: RunningApp;
+let manager: OpenBrowser;
+let peer: OpenBrowser;
+let customer: OpenBrowser;
+let cycleId: number;
+let revieweeId: number;
+let link: string;
+let customerEmail: string;
+
+async function useEnglish(p: Page) {
+  await waitForHydration(p);
+  if ((await p.locator("html").getAttribute("lang")) !== "en") {
+    await p.locator("[data-testid=switch-language]").click();
+    await p.locator('html[lang="en"]').waitFor({ state: "attached" });
+    await waitForHydration(p);
+  }
+}
+
+/** Fills every rating of the 360 form with `score` (page by page), a comment, and submits. */
+async function fillReview(p: Page, score: number, comment: string) {
+  await p.locator('[data-form-ready="1"]').waitFor();
+  for (let page = 0; page < 3; page++) {
+    const ratings = p.locator(".sd-question[data-name]:visible");
+    const names = await ratings.evaluateAll((els) => els.map((e) => e.getAttribute("data-name")!));
+    for (const name of names) await p.locator(`[data-name="${name}"]`).getByText(new RegExp(`^${score} · `)).click();
+    await p.locator(".sd-navigation__next-btn").click();
+  }
+  await p.locator('[data-name="strengths"] textarea').fill(comment);
+  await p.locator(".sd-navigation__complete-btn").click();
+  await p.locator("[data-testid=review-thanks]").waitFor();
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshots, { recursive: true });
+  app = await startApp();
+  manager = await openBrowser();
+  peer = await openBrowser();
+  customer = await openBrowser({ viewport: { width: 390, height: 844 } });
+  await login(manager.page, app.url, MANAGER, DEMO_PASSWORD);
+  await useEnglish(manager.page);
+});
+
+afterAll(async () => {
+  await manager?.close();
+  await peer?.close();
+  await customer?.close();
+  await app?.stop();
+});
+
+describe("360 review, end to end", () => {
+  it("the manager opens a cycle for the field engineers (minimums lowered to 1 for this test)", async () => {
+    const p = manager.page;
+    await open(p, `${app.url}/review360/cycles/new`);
+    await p.locator('[data-form-ready="1"]').waitFor();
+    await p.locator('[data-name="name"] input').fill("E2E 360 cycle");
+    await p.locator('[data-name="period"] input').fill("2026 E2E");
+    await p.locator('[data-name="staffKinds"]').getByText("Field service engineers", { exact: true }).click();
+    await p.locator('[data-name="min_peers"] input').fill("1");
+    await p.locator('[data-name="min_customers"] input').fill("1");
+    await Promise.all([p.waitForURL(/\/review360\/cycles\/\d+$/), p.locator(".sd-navigation__complete-btn").click()]);
+    cycleId = Number(new URL(p.url()).pathname.split("/").pop());
+    await waitForHydration(p);
+    // With every minimum reachable there is nothing to warn about; opening assigns four reviewees.
+    expect(await p.locator("[data-testid=minimum-warnings]").count()).toBe(0);
+    await p.locator('[data-intent="open"]').click();
+    await Promise.all([p.waitForURL(/done=opened/), p.locator('[data-confirm="open"]').click()]);
+    revieweeId = withDb(app.dbFile, (db) => (db.prepare("select r.id from review360_reviewee r join users u on u.id = r.user_id where r.cycle_id = ? and u.email = ?").get(cycleId, LI_NA) as { id: number }).id);
+    expect(revieweeId).toBeGreaterThan(0);
+  });
+
+  it("the manager assigns Zhang Wei as Li Na's peer and invites a customer", async () => {
+    const p = manager.page;
+    await open(p, `${app.url}/review360/reviewees/${revieweeId}`);
+    await p.locator("[data-testid=assign-staff] select[name=user]").selectOption({ label: "张伟 Zhang Wei" });
+    await Promise.all([p.waitForURL(/done=assign-staff/), p.locator("[data-testid=assign-staff] button[type=submit]").click()]);
+    const c = withDb(app.dbFile, (db) => db.prepare("select company, contact_name, email from customers where email like '%@%' and email_opt_out = 0 and active = 1 and locale = 'en' order by id limit 1").get()) as { company: string; contact_name: string | null; email: string };
+    customerEmail = c.email;
+    await waitForHydration(p);
+    await p.locator("[data-testid=assign-customers] select[name=customer]").selectOption({ label: `${c.company}${c.contact_name ? ` (${c.contact_name})` : ""}` });
+    await Promise.all([p.waitForURL(/done=assign-customers/), p.locator("[data-testid=assign-customers] button[type=submit]").click()]);
+    await expect.poll(() => p.locator('[data-group="peers"]').textContent()).toContain("Zhang Wei");
+  });
+
+  it("the peer sees the review in Reviews to do after login and fills it", async () => {
+    const p = peer.page;
+    await login(p, app.url, STAFF, DEMO_PASSWORD);
+    await useEnglish(p);
+    expect(await p.locator('[data-widget="review360-todo"]').textContent()).toContain("Review 李娜 Li Na");
+    await open(p, `${app.url}/review360`);
+    const row = p.locator("[data-testid=reviews-todo] tr", { hasText: "李娜 Li Na" });
+    await Promise.all([p.waitForURL(/\/review360\/fill\/\d+$/), row.getByRole("link").click()]);
+    await waitForHydration(p);
+    await fillReview(p, 4, "Explains faults clearly. Always on time.");
+    const done = withDb(app.dbFile, (db) => db.prepare("select status from review360_assignment where reviewee_id = ? and rater_group = 'peers'").all(revieweeId)) as { status: string }[];
+    expect(done).toEqual([{ status: "submitted" }]);
+  });
+
+  it("the customer fills the review from the link in the caught mail, once", async () => {
+    const query = "select subject, text from mail_caught where to_addrs like ? and text like '%/review360/r/%'";
+    await expect.poll(() => withDb(app.dbFile, (db) => db.prepare(query).all(`%${customerEmail}%`).length), { timeout: 20_000 }).toBe(1);
+    const mail = withDb(app.dbFile, (db) => db.prepare(query).get(`%${customerEmail}%`)) as { subject: string; text: string };
+    expect(mail.subject).toContain("How did 李娜 Li Na serve you?");
+    link = /(http:\/\/127\.0\.0\.1:\d+\/review360\/r\/[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43})/.exec(mail.text)![1];
+    const p = customer.page;
+    await open(p, link);
+    expect(await p.locator("html").getAttribute("lang")).toBe("en");
+    await fillReview(p, 3, "Patient with our operators.");
+    expect(await open(p, link)).toBe(404);
+    await p.locator("[data-testid=link-invalid]").waitFor();
+  });
+
+  it("the manager closes the cycle and releases Li Na's report", async () => {
+    const p = manager.page;
+    await open(p, `${app.url}/review360/cycles/${cycleId}`);
+    await p.locator('[data-intent="close"]').click();
+    await Promise.all([p.waitForURL(/done=closed/), p.locator('[data-confirm="close"]').click()]);
+    await waitForHydration(p);
+    await p.locator("[data-testid=completion-table] tr", { hasText: "Li Na" }).locator('[data-intent="release"]').click();
+    await Promise.all([p.waitForURL(/done=released/), p.locator('[data-confirm="release"]').click()]);
+  });
+
+  it("Li Na reads her released report; Zhang Wei cannot open it", async () => {
+    const liNa = await openBrowser();
+    try {
+      const p = liNa.page;
+      await login(p, app.url, LI_NA, DEMO_PASSWORD);
+      await useEnglish(p);
+      await open(p, `${app.url}/review360`);
+      await Promise.all([p.waitForURL(/\/review360\/reports\/\d+$/), p.locator("[data-testid=my-reports] a").first().click()]);
+      await waitForHydration(p);
+      const participation = await p.locator("[data-testid=participation]").textContent();
+      expect(participation).toMatch(/Peers: 1 raters · weight 50%/);
+      expect(participation).toMatch(/Customers: 1 raters · weight 50%/);
+      // Supervisor has not rated: hidden. Others = peers 4 and customers 3 at equal weight = 3.5.
+      expect(participation).toMatch(/Supervisor: too few responses to show/);
+      expect(await p.locator("[data-testid=report-table]").textContent()).toContain("3.50");
+      expect(await p.locator("[data-testid=comments]").textContent()).toContain("Patient with our operators.");
+      await p.screenshot({ path: path.join(screenshots, "review360-report.png"), fullPage: true });
+    } finally {
+      await liNa.close();
+    }
+    expect(await open(peer.page, `${app.url}/review360/reports/${revieweeId}`)).toBe(404);
+  });
+});
