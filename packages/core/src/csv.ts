@@ -75,6 +75,8 @@ export function parseCsv(input: string): string[][] {
 
 /** Neutralises spreadsheet formulas: a cell starting with = + - @ TAB or CR gets a leading apostrophe. */
 export function safeCell(value: unknown): string {
+  // Real numbers (a gap of -2) are data, not formulas: only text is neutralised.
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   const text = value === null || value === undefined ? "" : String(value);
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

@@ -30,7 +30,11 @@ export function SurveyFormClient(props: SurveyFormProps): JSX.Element {
   // render must not rebuild the survey (and lose what was typed).
   const latest = useRef(props);
   latest.current = props;
-  const survey = useMemo(() => createModel(json, latest.current.data, latest.current), [json]);
+  // Keyed by the JSON's content, not its identity: loaders re-run after an action (a refused save
+  // among them) hand over an equal but new object, and rebuilding would drop what was typed.
+  const jsonKey = useMemo(() => JSON.stringify(json), [json]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const survey = useMemo(() => createModel(json, latest.current.data, latest.current), [jsonKey]);
   const [busy, setBusy] = useState(false);
   const [ready, setReady] = useState(false);
 

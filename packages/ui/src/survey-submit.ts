@@ -14,17 +14,19 @@ export interface SubmitResult {
 export function useSurveySubmit(intent = "save", action?: string) {
   const fetcher = useFetcher<SubmitResult>();
   const { csrf } = useRootData();
-  const pending = useRef<((errors: SubmitResult["errors"]) => void) | null>(null);
+  const pending = useRef<((errors: SubmitResult["errors"] | undefined) => void) | null>(null);
   useEffect(() => {
     if (fetcher.state === "idle" && pending.current) {
       const resolve = pending.current;
       pending.current = null;
-      resolve(fetcher.data?.errors ?? []);
+      const errors = fetcher.data?.errors;
+      // No errors: resolve with nothing so the form completes (a redirecting action navigates away).
+      resolve(errors && errors.length > 0 ? errors : undefined);
     }
   }, [fetcher.state, fetcher.data]);
   return useCallback(
     (data: unknown) =>
-      new Promise<SubmitResult["errors"]>((resolve) => {
+      new Promise<SubmitResult["errors"] | undefined>((resolve) => {
         pending.current = resolve;
         fetcher.submit({ _csrf: csrf, intent, payload: JSON.stringify(data) }, { method: "post", action });
       }),

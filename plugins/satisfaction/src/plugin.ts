@@ -37,6 +37,7 @@ export const satisfactionPlugin = definePlugin({
     { name: "satisfaction.reports.view", roles: ["admin", "manager"] },
     { name: "satisfaction.campaigns.manage", roles: ["admin", "manager"] },
     { name: "satisfaction.templates.manage", roles: ["admin"] },
+    { name: "satisfaction.settings.manage", roles: ["admin"] },
     { name: "satisfaction.feedback.view", roles: ["admin", "manager", "staff"] },
     { name: "satisfaction.feedback.approve", roles: ["admin", "manager"] },
   ],

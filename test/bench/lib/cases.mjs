@@ -83,6 +83,8 @@ export async function satisfactionSuite(o) {
 
     server = await startServer({ buildDir: o.buildDir, dataDir: dir, dbFile, env: o.env });
     const rss = sampleRss(server);
+    // The plugins' scheduled jobs run once 2 s after the start: let them finish first.
+    await sleep(o.settleMs ?? 3_000);
     log("  case 1: survey submission under load");
     out.submit = await caseSubmit({ ...o, server, db, app, template, tokens: submit.tokens, campaignId: submit.campaignId });
     log("  case 2: opening the personal link");
@@ -101,7 +103,7 @@ export async function satisfactionSuite(o) {
 }
 
 /** Case 1: POST complete answers with distinct valid links, as the browser does (single fetch). */
-async function caseSubmit({ server, db, app, template, tokens, campaignId, connections, duration, warmup }) {
+async function caseSubmit({ server, db, app, template, tokens, campaignId, connections, duration, warmup, floorDuration }) {
   const csrf = csrfPair(BENCH_SECRET);
   const headers = { cookie: `ac_csrf=${csrf.cookie}; ac_lang=en`, "content-type": "application/x-www-form-urlencoded" };
   const body = new URLSearchParams({ _csrf: csrf.token, intent: "submit", payload: JSON.stringify(ANSWERS) }).toString();
@@ -134,6 +136,12 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     return { method: "POST", path: `/satisfaction/s/${tokens[k % tokens.length]}.data`, headers, body, tag: k % tokens.length };
   };
   const warm = warmup ? await runLoad({ url: server.url, connections, duration: warmup, next, okBody }) : null;
+  // The framework's floor on the same server: the smallest public action (switching the language:
+  // CSRF check, no account, a redirect), with no database write.
+  const floorBody = new URLSearchParams({ _csrf: csrf.token, locale: "en" }).toString();
+  const floorNext = () => ({ method: "POST", path: "/language.data", headers, body: floorBody });
+  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: floorNext, okStatus: 202 });
+
   const run = await runLoad({ url: server.url, connections, duration, next, okBody });
   await sleep(300);
 
@@ -153,6 +161,8 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
   const errors = (r) => (r ? r.errors + r.timeouts + r.non2xx + r.badBodies : 0);
   return {
     path: "POST /satisfaction/s/<token>.data (single fetch, as the browser submits)",
+    connections,
+    durationS: duration,
     rps: run.total / run.duration,
     p50: run.p50,
     p99: run.p99,
@@ -160,12 +170,13 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     errors: errors(run) + errors(warm),
     status: run.status,
     reference: { rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference) },
+    floor: { path: "POST /language.data", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx },
     check: { acknowledged: ackSet.size, responses, lost, duplicated, unacknowledgedRows: responses - ackSet.size, linksUsed: issued, linksAvailable: tokens.length },
   };
 }
 
 /** Case 2: GET the personal link (token lookup, loaders, server render), cycling over `tokens`. */
-async function caseOpen({ server, tokens, connections, duration, warmup }) {
+async function caseOpen({ server, tokens, connections, duration, warmup, floorDuration }) {
   const csrf = csrfPair(BENCH_SECRET);
   const headers = { cookie: `ac_csrf=${csrf.cookie}; ac_lang=en` };
   const first = await fetch(`${server.url}/satisfaction/s/${tokens[0]}`, { headers });
@@ -186,6 +197,8 @@ async function caseOpen({ server, tokens, connections, duration, warmup }) {
   let k = 0;
   const next = () => ({ path: `/satisfaction/s/${tokens[k++ % tokens.length]}`, headers });
   if (warmup) await runLoad({ url: server.url, connections, duration: warmup, next });
+  // The framework's floor on the same server: the smallest public page (root loader, no query).
+  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: () => ({ path: "/link-invalid", headers }) });
   const run = await runLoad({ url: server.url, connections, duration, next });
   return {
     path: "GET /satisfaction/s/<token> (document: root + survey loaders, React server render)",
@@ -196,6 +209,7 @@ async function caseOpen({ server, tokens, connections, duration, warmup }) {
     requests: run.total,
     errors: run.errors + run.timeouts + run.non2xx,
     reference: { rps: reference.total / reference.duration, p99: reference.p99 },
+    floor: { path: "GET /link-invalid", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx },
   };
 }
 

@@ -72,7 +72,7 @@ export async function waitForOk(url, { timeoutMs = 60_000, isDead = () => null }
  * Starts the production server over `dbFile` (created and migrated on first start) with the bench
  * secret, no demo data and the built-in SMTP catcher. `stop()` ends only this child.
  */
-export async function startServer({ buildDir = "build-bench", dataDir, dbFile, env = {}, nodeArgs = [] }) {
+export async function startServer({ buildDir = "build-bench", dataDir, dbFile, env = {}, nodeArgs = [], script = serverFile }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = { ...process.env };
@@ -91,7 +91,7 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
     ...env,
   });
   let out = "";
-  const child = spawn(process.execPath, [...nodeArgs, serverFile], { cwd: dataDir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dataDir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
   child.stderr.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
   const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -7,7 +7,19 @@
  */
 export function splitSentences(text: string): string[] {
   const normalised = text.replace(/\s+/g, " ").trim();
-  if (!normalised) return [];
-  const parts = normalised.match(/[^。！？!?；;.\n]+(?:[。！？!?；;]+|\.+(?=\s|$)|$)|[。！？!?；;.]+/g) ?? [normalised];
-  return parts.map((p) => p.trim()).filter((p) => /[\p{L}\p{N}]/u.test(p));
+  const sentences: string[] = [];
+  let current = "";
+  for (let i = 0; i < normalised.length; i++) {
+    const ch = normalised[i];
+    current += ch;
+    const next = normalised[i + 1];
+    // 。！？!?；; always end a sentence (with any run of them); "." only before a space or the end (not "2.5").
+    const ends = /[。！？!?；;]/.test(ch) ? next === undefined || !/[。！？!?；;]/.test(next) : ch === "." && (next === undefined || next === " ");
+    if (ends) {
+      sentences.push(current.trim());
+      current = "";
+    }
+  }
+  sentences.push(current.trim());
+  return sentences.filter((p) => /[\p{L}\p{N}]/u.test(p));
 }

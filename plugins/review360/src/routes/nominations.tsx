@@ -7,6 +7,7 @@ import { useI18n } from "@aftercare/i18n/i18n-react";
 import { CsrfField, Notice, PageHeader } from "@aftercare/ui";
 import type { Review360Tables } from "../tables";
 import { decideNomination, getReviewee, nominatePeers, peerCandidates, peerList } from "../raters/assignments.server";
+import "../review360.css";
 
 type Db = Kysely<Review360Tables>;
 

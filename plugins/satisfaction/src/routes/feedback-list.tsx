@@ -40,7 +40,7 @@ const VIEW = "satisfaction.feedback.view";
  * uses the admin-only `satisfaction.templates.manage` (see the report: a `satisfaction.settings.manage`
  * permission would say it better).
  */
-const SETTINGS = "satisfaction.templates.manage";
+const SETTINGS = "satisfaction.settings.manage";
 
 type T = (key: string, vars?: Readonly<Record<string, string | number>>) => string;
 

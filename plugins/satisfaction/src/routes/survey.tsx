@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { type ShouldRevalidateFunction, useFetcher, useLoaderData } from "@remix-run/react";
 import { useCallback, useMemo, useRef } from "react";
 import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
@@ -57,6 +57,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return data({ errors: [{ name: "", message: "Bad request" }] }, { status: 400 });
 }
+
+// Saving progress and submitting never need the page's data again; re-running the loader after
+// the submit would find the link used and replace the thank-you page with the invalid-link page.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
+  formMethod && formMethod.toUpperCase() === "POST" ? false : defaultShouldRevalidate;
 
 function LinkInvalid() {
   const { t } = useI18n();

@@ -1,0 +1,84 @@
+// Turns the suites' measurements into the one table of the bench: case, figure, reference, ratio,
+// target, pass/fail. Targets are issue 7's; `judge: false` (the smoke test) leaves them out.
+
+const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: digits }) : String(x));
+
+/**
+ * One row: `value`/`reference` are numbers (or strings), `unit` is shown after them, `target`
+ * is `{ op: ">=" | "<=" | "==", value, on: "value" | "ratio", text }` or null (information only).
+ */
+function row(id, name, value, unit, reference = null, refUnit = unit, target = null, note = "") {
+  const ratio = typeof value === "number" && typeof reference === "number" && reference > 0 ? value / reference : null;
+  let pass = null;
+  if (target) {
+    const subject = target.on === "ratio" ? ratio : value;
+    if (subject === null || subject === undefined || (typeof subject === "number" && Number.isNaN(subject))) pass = false;
+    else if (target.op === ">=") pass = subject >= target.value;
+    else if (target.op === "<=") pass = subject <= target.value;
+    else pass = subject === target.value;
+  }
+  return { id, name, value, unit, reference, refUnit, ratio, target: target?.text ?? null, pass, note };
+}
+
+const atLeastRatio = (v) => ({ op: ">=", value: v, on: "ratio", text: `ratio ≥ ${v}` });
+const atMost = (v, unit) => ({ op: "<=", value: v, on: "value", text: `≤ ${fmt(v, 0)} ${unit}` });
+const atLeast = (v, unit) => ({ op: ">=", value: v, on: "value", text: `≥ ${fmt(v, 0)} ${unit}` });
+const zero = { op: "==", value: 0, on: "value", text: "= 0" };
+const yes = { op: "==", value: "yes", on: "value", text: "yes" };
+
+/** The table rows of a bench run (`results` as run.mjs collects them). */
+export function tableRows(results, { judge = true } = {}) {
+  const t = (target) => (judge ? target : null);
+  const rows = [];
+  const s = results.satisfaction;
+  if (s) {
+    const sub = s.submit;
+    rows.push(row("1", `Survey submission, ${sub.connections} connections: requests/s`, sub.rps, "req/s", sub.reference.rps, "req/s (bare insert)", t(atLeastRatio(0.5))));
+    rows.push(row("1", "Survey submission: p99 latency", sub.p99, "ms", sub.reference.p99, "ms", t(atMost(100, "ms"))));
+    rows.push(row("1", "Survey submission: errors", sub.errors, "", null, "", t(zero)));
+    rows.push(row("1", "Survey submission: rows lost", sub.check.lost, "", null, "", t(zero), `${sub.check.acknowledged} acknowledged, ${sub.check.responses} stored`));
+    rows.push(row("1", "Survey submission: rows duplicated", sub.check.duplicated, "", null, "", t(zero)));
+    rows.push(row("1", "  floor: smallest public action (POST /language.data)", sub.floor.rps, "req/s", sub.reference.rps, "req/s (bare insert)", null, "information: Remix + guards, no DB write"));
+    const open = s.open;
+    rows.push(row("2", "Opening the personal link: requests/s", open.rps, "req/s", open.reference.rps, "req/s (bare HTML)", t(atLeastRatio(0.3)), `${fmt(open.pageBytes / 1024, 0)} KB page`));
+    rows.push(row("2", "Opening the personal link: p99 latency", open.p99, "ms", open.reference.p99, "ms"));
+    rows.push(row("2", "  floor: smallest public page (GET /link-invalid)", open.floor.rps, "req/s", open.reference.rps, "req/s (bare HTML)", null, "information: Remix document render, no query"));
+    const r = s.report;
+    rows.push(row("3", `Report of one campaign (${fmt(r.responsesPerCampaign, 0)} of ${fmt(s.seed.responses, 0)} responses): DB time`, r.dbMs, "ms", r.json.ms, "ms (from JSON answers)", t(atMost(10, "ms")), r.json.agree ? "" : "JSON aggregate DISAGREES"));
+    rows.push(row("3", "Report queries use an index (EXPLAIN QUERY PLAN)", r.usesIndex ? "yes" : "no", "", null, "", t(yes)));
+    rows.push(row("3", "Report page over HTTP (rendered, manager)", r.page.ms, "ms", null, "", t(atMost(300, "ms"))));
+    rows.push(row("3", `Trend across ${r.trend.campaigns} campaigns`, r.trend.ms, "ms", r.trend.jsonMs, "ms (from JSON answers)", t(atMost(1000, "ms"))));
+  }
+  const m = results.mail;
+  if (m) {
+    rows.push(row("4", `Sending a campaign: ${fmt(m.send.recipients, 0)} recipients enqueued`, m.send.enqueueMs, "ms", null, "", t(atMost(2000, "ms"))));
+    rows.push(row("4", "Outbox drain into the built-in catcher", m.send.mailsPerSecond, "mails/s", null, "", t(atLeast(250, "mails/s")), `${fmt(m.send.caught, 0)} caught, ${fmt(m.send.failed, 0)} failed`));
+    rows.push(row("4", "Mail sent twice", m.send.duplicates, "", null, "", t(zero)));
+    rows.push(row("5", `Import of ${fmt(m.import.rows, 0)} customers from CSV (upload + preview + commit)`, m.import.totalMs, "ms", null, "", t(atMost(3000, "ms")), `upload ${fmt(m.import.uploadMs, 0)}, preview ${fmt(m.import.previewMs, 0)}, commit ${fmt(m.import.commitMs, 0)} ms`));
+  }
+  const r360 = results.review360;
+  if (r360?.skipped) rows.push(row("6", "360 report", `skipped: ${r360.skipped}`, ""));
+  else if (r360) {
+    rows.push(row("6", `360: one reviewee's report (${r360.reviewees} × ${r360.raters} raters)`, r360.revieweeMs, "ms", null, "", t(atMost(100, "ms"))));
+    rows.push(row("6", `360: team heatmap of ${r360.teamSize} reviewees`, r360.heatmapMs, "ms", null, "", t(atMost(500, "ms"))));
+  }
+  if (s) rows.push(row("7", "Server RSS, peak through cases 1–3", s.rss.peakMb, "MB", null, "", t(atMost(250, "MB")), `${s.rss.samples} samples`));
+  return rows;
+}
+
+/** The table as text. */
+export function formatTable(rows) {
+  const head = ["#", "figure", "measured", "reference", "ratio", "target", "result"];
+  const body = rows.map((r) => [
+    r.id,
+    r.name,
+    `${fmt(r.value)}${r.unit && typeof r.value === "number" ? ` ${r.unit}` : ""}`,
+    r.reference === null ? "" : `${fmt(r.reference)} ${r.refUnit}`,
+    r.ratio === null ? "" : fmt(r.ratio, 3),
+    r.target ?? "",
+    r.pass === null ? (r.note.startsWith("information") ? "info" : "") : r.pass ? "pass" : "FAIL",
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join("\n");
+}

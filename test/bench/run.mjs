@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the production server into apps/web/build-bench, seeds scratch databases
+// in temp folders, runs the cases of issue 7, prints one table and writes it with every raw
+// measurement to test/bench/results/latest.json. See test/bench/README.md.
+//
+//   npm run bench                  everything (≈ 5–8 min on 2 cores)
+//   npm run bench -- --skip-build  reuse apps/web/build-bench from an earlier run
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildApp, webDir } from "./lib/server.mjs";
+import { mailAndImportSuite, satisfactionSuite } from "./lib/cases.mjs";
+import { review360Suite } from "./lib/review360.mjs";
+import { formatTable, tableRows } from "./lib/table.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = new Set(process.argv.slice(2));
+const buildDir = process.env.BENCH_BUILD_DIR ?? "build-bench";
+
+/** The sizes of issue 7. */
+const CONFIG = {
+  buildDir,
+  connections: 50,
+  duration: 10,
+  warmup: 2,
+  floorDuration: 5,
+  submitTokens: 50_000,
+  openTokens: 2_000,
+  reportCampaigns: 100,
+  reportCustomers: 10_000,
+  reportRuns: 7,
+  sendCustomers: 10_000,
+  importRows: 10_000,
+  reviewees: 500,
+  raters: 12,
+  teamSize: 50,
+};
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+const log = (line) => console.log(`[bench ${elapsed().padStart(5)}] ${line}`);
+const phases = {};
+async function phase(name, fn) {
+  const t = Date.now();
+  log(`${name}…`);
+  try {
+    return await fn();
+  } finally {
+    phases[name] = Date.now() - t;
+  }
+}
+
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore: os.loadavg() };
+log(`${machine.cpus} CPUs, load average ${machine.loadBefore.map((x) => x.toFixed(1)).join(" ")}, Node ${machine.node}`);
+
+if (args.has("--skip-build") && fs.existsSync(path.join(webDir, buildDir, "server/index.js"))) {
+  log(`reusing apps/web/${buildDir}`);
+} else {
+  await phase(`build (npx remix vite:build → apps/web/${buildDir})`, () => buildApp(buildDir));
+}
+
+const results = {};
+results.satisfaction = await phase("cases 1, 2, 3, 7 (satisfaction)", () => satisfactionSuite({ ...CONFIG, log }));
+results.mail = await phase("cases 4, 5 (sending, import)", () => mailAndImportSuite({ ...CONFIG, log }));
+results.review360 = await phase("case 6 (360)", () => review360Suite({ ...CONFIG, log }));
+
+const rows = tableRows(results);
+const table = formatTable(rows);
+machine.loadAfter = os.loadavg();
+const judged = rows.filter((r) => r.pass !== null);
+const summary = `${judged.filter((r) => r.pass).length} of ${judged.length} targets met · total ${elapsed()} · load average ${machine.loadAfter.map((x) => x.toFixed(1)).join(" ")}`;
+console.log(`\n${table}\n\n${summary}\n`);
+
+const outDir = path.join(here, "results");
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(
+  path.join(outDir, "latest.json"),
+  `${JSON.stringify({ finishedAt: new Date().toISOString(), totalMs: Date.now() - started, machine, config: CONFIG, phasesMs: phases, table: rows, summary, results }, null, 2)}\n`,
+);
+log(`written test/bench/results/latest.json`);
