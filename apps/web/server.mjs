@@ -23,6 +23,31 @@ try {
 }
 const handle = createRequestHandler(build, "production");
 
+/**
+ * Every file under build/client, by absolute path, listed once at start-up: the build never
+ * changes while the server runs, and a request that is not a file (almost all of them) is then
+ * answered by a lookup instead of a failing stat() and its exception.
+ */
+function listFiles(dir) {
+  const files = new Map();
+  const walk = (d) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) files.set(full, fs.statSync(full).size);
+    }
+  };
+  walk(dir);
+  return files;
+}
+const clientFiles = listFiles(clientDir);
+
 /** Serves a file under build/client, or returns false. Never leaves that folder. */
 function serveStatic(req, res, pathname) {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -34,16 +59,11 @@ function serveStatic(req, res, pathname) {
   }
   const file = path.join(clientDir, path.normalize(decoded));
   if (!file.startsWith(clientDir + path.sep)) return false;
-  let stat;
-  try {
-    stat = fs.statSync(file);
-  } catch {
-    return false;
-  }
-  if (!stat.isFile()) return false;
+  const size = clientFiles.get(file);
+  if (size === undefined) return false;
   res.writeHead(200, {
     "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream",
-    "Content-Length": stat.size,
+    "Content-Length": size,
     "Cache-Control": pathname.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
     "X-Content-Type-Options": "nosniff",
   });
@@ -52,7 +72,22 @@ function serveStatic(req, res, pathname) {
   return true;
 }
 
-function toRequest(req, controller) {
+/** Bodies up to this size (with a Content-Length) are read whole before the request is built. */
+const SMALL_BODY = 1024 * 1024;
+
+/** The whole body of a small request, refused with 413 past MAX_BODY. */
+async function readSmallBody(req) {
+  const chunks = [];
+  let seen = 0;
+  for await (const chunk of req) {
+    seen += chunk.length;
+    if (seen > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+async function toRequest(req, controller) {
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   const headers = new Headers();
   for (const [key, value] of Object.entries(req.headers)) {
@@ -63,20 +98,48 @@ function toRequest(req, controller) {
   headers.set("x-aftercare-client-ip", req.socket.remoteAddress ?? "unknown");
   const init = { method: req.method, headers, signal: controller.signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
-    let seen = 0;
-    const limited = Readable.from(
-      (async function* () {
-        for await (const chunk of req) {
-          seen += chunk.length;
-          if (seen > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
-          yield chunk;
-        }
-      })(),
-    );
-    init.body = Readable.toWeb(limited);
-    init.duplex = "half";
+    const declared = Number(req.headers["content-length"]);
+    if (Number.isSafeInteger(declared) && declared <= SMALL_BODY && !req.headers["transfer-encoding"]) {
+      // A form post: one buffer, no stream adapters.
+      init.body = await readSmallBody(req);
+    } else {
+      let seen = 0;
+      const limited = Readable.from(
+        (async function* () {
+          for await (const chunk of req) {
+            seen += chunk.length;
+            if (seen > MAX_BODY) throw Object.assign(new Error("body too large"), { status: 413 });
+            yield chunk;
+          }
+        })(),
+      );
+      init.body = Readable.toWeb(limited);
+      init.duplex = "half";
+    }
   }
   return new Request(url.href, init);
+}
+
+/**
+ * At most MAX_CONCURRENT_REQUESTS requests are in the Remix handler at once; the others wait their
+ * turn in arrival order. Interleaving dozens of renders only multiplies the memory held at once
+ * and lets some requests starve behind the others; a short queue serves them first come, first
+ * served. A slot is held until the handler has produced its response (not while it streams out).
+ */
+const MAX_CONCURRENT = Math.max(1, Number(process.env.MAX_CONCURRENT_REQUESTS ?? 0) || Infinity);
+let active = 0;
+const waiting = [];
+function acquireSlot() {
+  if (active < MAX_CONCURRENT) {
+    active++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waiting.push(resolve));
+}
+function releaseSlot() {
+  const next = waiting.shift();
+  if (next) next();
+  else active--;
 }
 
 /**
@@ -114,7 +177,15 @@ const server = http.createServer(async (req, res) => {
   const controller = new AbortController();
   res.on("close", () => !res.writableFinished && controller.abort());
   try {
-    const response = await handle(toRequest(req, controller));
+    const request = await toRequest(req, controller);
+    await acquireSlot();
+    let response;
+    try {
+      if (controller.signal.aborted) return; // the client left while it waited
+      response = await handle(request);
+    } finally {
+      releaseSlot();
+    }
     const headers = {};
     response.headers.forEach((value, key) => {
       if (key !== "set-cookie") headers[key] = value;
