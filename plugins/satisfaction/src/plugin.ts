@@ -8,6 +8,7 @@ import { messages as templateEn } from "./locales/template-en";
 import { messages as templateZh } from "./locales/template-zh-CN";
 import { latestSatisfactionWidget, openFeedbackWidget } from "./widgets.server";
 import { initSatisfaction, seedSatisfaction } from "./lifecycle.server";
+import { sendPostServiceSurvey } from "./campaign/post-service.server";
 
 /** Customer satisfaction surveys (DOMAIN.md §1) and feedback records (§2). */
 export const satisfactionPlugin = definePlugin({
@@ -45,6 +46,8 @@ export const satisfactionPlugin = definePlugin({
   locales: { en: { ...en, ...feedbackEn, ...templateEn }, "zh-CN": { ...zhCN, ...feedbackZh, ...templateZh } },
   widgets: [latestSatisfactionWidget, openFeedbackWidget],
   emits: ["satisfaction.response.submitted"],
+  // When the visits plugin is installed: a short survey after each closed service call.
+  on: { "visits.servicecall.closed": sendPostServiceSurvey },
   init: initSatisfaction,
   seed: seedSatisfaction,
 });
