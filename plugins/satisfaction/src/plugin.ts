@@ -47,7 +47,11 @@ export const satisfactionPlugin = definePlugin({
   widgets: [latestSatisfactionWidget, openFeedbackWidget],
   emits: ["satisfaction.response.submitted"],
   // When the visits plugin is installed: a short survey after each closed service call.
-  on: { "visits.servicecall.closed": sendPostServiceSurvey },
+  on: {
+    "visits.servicecall.closed": async (ctx, payload) => {
+      await sendPostServiceSurvey(ctx, payload);
+    },
+  },
   init: initSatisfaction,
   seed: seedSatisfaction,
 });
