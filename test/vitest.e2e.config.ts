@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     root: new URL(".", import.meta.url).pathname,
-    include: ["e2e/**/*.test.ts", "bench/**/*.smoke.test.ts"],
+    include: ["e2e/**/*.test.ts", "bench/**/*.smoke.test.ts", "hardening/**/*.test.ts"],
     globalSetup: ["e2e/global-setup.ts"],
     pool: "forks",
     fileParallelism: false,

@@ -121,28 +121,6 @@ async function toRequest(req, controller) {
 }
 
 /**
- * At most MAX_CONCURRENT_REQUESTS requests are in the Remix handler at once; the others wait their
- * turn in arrival order. Interleaving dozens of renders only multiplies the memory held at once
- * and lets some requests starve behind the others; a short queue serves them first come, first
- * served. A slot is held until the handler has produced its response (not while it streams out).
- */
-const MAX_CONCURRENT = Math.max(1, Number(process.env.MAX_CONCURRENT_REQUESTS ?? 0) || Infinity);
-let active = 0;
-const waiting = [];
-function acquireSlot() {
-  if (active < MAX_CONCURRENT) {
-    active++;
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => waiting.push(resolve));
-}
-function releaseSlot() {
-  const next = waiting.shift();
-  if (next) next();
-  else active--;
-}
-
-/**
  * A mutation from another origin. Remix refuses these itself, but with a bare 500 and an error
  * in the log; answer 403 first, by the same rule (Origin's host against the Host header).
  */
@@ -177,15 +155,7 @@ const server = http.createServer(async (req, res) => {
   const controller = new AbortController();
   res.on("close", () => !res.writableFinished && controller.abort());
   try {
-    const request = await toRequest(req, controller);
-    await acquireSlot();
-    let response;
-    try {
-      if (controller.signal.aborted) return; // the client left while it waited
-      response = await handle(request);
-    } finally {
-      releaseSlot();
-    }
+    const response = await handle(await toRequest(req, controller));
     const headers = {};
     response.headers.forEach((value, key) => {
       if (key !== "set-cookie") headers[key] = value;
@@ -212,7 +182,7 @@ server.listen(port, process.env.HOST ?? "0.0.0.0", () => {
     "",
     `  Aftercare is running: ${host.config.publicBaseUrl}`,
     `  Database: ${host.config.databaseUrl}`,
-    host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : `  Mail: ${new URL(host.config.smtpUrl).host}`,
+    host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : host.config.smtpUrl ? `  Mail: ${new URL(host.config.smtpUrl).host}` : "  Mail: not sent (background work is off)",
   ];
   if (host.demoLogins.length) {
     lines.push("  Demo logins:");

@@ -98,6 +98,18 @@ const initial: Migration = {
   },
 };
 
+/**
+ * Each peer nomination sent for approval starts a new round: the round numbers the mails of that
+ * round (to the supervisor on submission, to the reviewee on the decision) so each goes out once,
+ * and guards the state change against a concurrent submit or decision.
+ */
+const nominationRound: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable("review360_reviewee").addColumn("nomination_round", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
 export const review360Migrations: Record<string, Migration> = {
   "2026-11-27-01-initial": initial,
+  "2026-11-27-02-nomination-round": nominationRound,
 };

@@ -19,6 +19,8 @@ export const review360Plugin = definePlugin({
     { id: "cycles", path: "cycles", file: "routes/cycles.tsx" },
     { id: "cycle-new", path: "cycles/new", file: "routes/cycle-new.tsx" },
     { id: "cycle", path: "cycles/:id", file: "routes/cycle.tsx" },
+    { id: "cycle-edit", path: "cycles/:id/edit", file: "routes/cycle-edit.tsx" },
+    { id: "cycle-definition", path: "cycles/:id/definition", file: "routes/cycle-definition.tsx" },
     { id: "cycle-export", path: "cycles/:id/export", file: "routes/cycle-export.ts" },
     { id: "reviewee", path: "reviewees/:rid", file: "routes/reviewee.tsx" },
     { id: "nominations", path: "nominations/:rid", file: "routes/nominations.tsx" },

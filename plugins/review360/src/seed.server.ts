@@ -69,5 +69,5 @@ export async function seedReview360(ctx: PluginContext): Promise<void> {
   const h2 = await createCycle(db, { ...base, name: "2026 下半年 360 度评估 / H2 2026", period: "2026 H2", dueDate: day(21), reviewees: { userIds: [], staffKinds: [], supervisorId: null } }, manager.id, now.toISOString());
   await openCycle(ctx, h2);
   const liNa = await db.selectFrom("review360_reviewee as r").innerJoin("users as u", "u.id", "r.user_id").select("r.id").where("r.cycle_id", "=", h2).where("u.email", "=", "li.na@aftercare.local").executeTakeFirst();
-  if (liNa) await nominatePeers(db, liNa.id, (await peerCandidates(db, liNa.id)).slice(0, 4).map((p) => p.id), now.toISOString());
+  if (liNa) await nominatePeers(ctx, liNa.id, (await peerCandidates(db, liNa.id)).slice(0, 4).map((p) => p.id));
 }

@@ -39,6 +39,8 @@ export interface Review360Tables extends CoreTables {
     supervisor_id: number | null;
     nomination_status: NominationStatus;
     nomination_note: string | null;
+    /** Nominations sent for approval so far (migration 02); keys the nomination mails. */
+    nomination_round: Generated<number>;
     released_at: string | null;
     released_by: number | null;
   };

@@ -85,13 +85,17 @@ export async function satisfactionSuite(o) {
     const rss = sampleRss(server);
     // The plugins' scheduled jobs run once 2 s after the start: let them finish first.
     await sleep(o.settleMs ?? 3_000);
+    rss.mark("start");
     log("  case 1: survey submission under load");
     out.submit = await caseSubmit({ ...o, server, db, app, template, tokens: submit.tokens, campaignId: submit.campaignId });
+    rss.mark("case 1");
     log("  case 2: opening the personal link");
     out.open = await caseOpen({ ...o, server, tokens: open.tokens });
+    rss.mark("case 2");
     log("  case 3: report at scale");
     out.report = await caseReport({ ...o, server, db, app, template, campaignIds, managerSession });
-    out.rss = { peakMb: rss.stop(), samples: rss.samples() };
+    rss.mark("case 3");
+    out.rss = { peakMb: rss.stop(), samples: rss.samples(), peakMbByCase: rss.byMark() };
     const failures = server.output().match(/request failed|\[aftercare\] error/g);
     out.serverErrors = failures ? failures.length : 0;
     return out;
@@ -166,6 +170,7 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     rps: run.total / run.duration,
     p50: run.p50,
     p99: run.p99,
+    steadyP99: run.steadyP99,
     requests: run.total,
     errors: errors(run) + errors(warm),
     status: run.status,
@@ -206,6 +211,7 @@ async function caseOpen({ server, tokens, connections, duration, warmup, floorDu
     rps: run.total / run.duration,
     p50: run.p50,
     p99: run.p99,
+    steadyP99: run.steadyP99,
     requests: run.total,
     errors: run.errors + run.timeouts + run.non2xx,
     reference: { rps: reference.total / reference.duration, p99: reference.p99 },

@@ -132,15 +132,21 @@ export function rssMb(pid) {
   }
 }
 
-/** Samples a server's RSS every `everyMs` until stopped; `peak()` is the largest sample so far. */
+/**
+ * Samples a server's RSS every `everyMs` until stopped. `peak()` is the largest sample so far;
+ * `mark(name)` records the largest sample since the previous mark under `name` (see `byMark()`).
+ */
 export function sampleRss(server, everyMs = 200) {
   let peak = 0;
+  let sincePeak = 0;
   let samples = 0;
+  const marks = {};
   const take = () => {
     const mb = server.rssMb();
     if (mb !== null) {
       samples++;
       if (mb > peak) peak = mb;
+      if (mb > sincePeak) sincePeak = mb;
     }
   };
   take();
@@ -149,6 +155,12 @@ export function sampleRss(server, everyMs = 200) {
   return {
     peak: () => peak,
     samples: () => samples,
+    byMark: () => ({ ...marks }),
+    mark(name) {
+      take();
+      marks[name] = sincePeak;
+      sincePeak = 0;
+    },
     stop() {
       clearInterval(timer);
       take();
@@ -168,12 +180,11 @@ export async function startReference(env) {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const port = await new Promise((resolve, reject) => {
-    const onData = (chunk) => {
+    child.stdout.on("data", (chunk) => {
       out += chunk;
       const m = out.match(/listening (\d+)/);
       if (m) resolve(Number(m[1]));
-    };
-    child.stdout.on("data", onData);
+    });
     child.stderr.on("data", (chunk) => (out += chunk));
     child.once("exit", (code) => reject(new Error(`The reference server exited (code ${code}):\n${out}`)));
   });

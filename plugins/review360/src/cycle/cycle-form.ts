@@ -1,8 +1,7 @@
 import type { SurveyJson } from "@aftercare/forms";
 import { DEFAULT_MIN_RATERS, DEFAULT_RATER_WEIGHTS, RATER_GROUPS, validateRaterWeights, type RaterGroup } from "@aftercare/scoring";
 import type { Translate } from "@aftercare/i18n";
-import { DEFAULT_DEFINITION } from "../definition/competencies";
-import type { NewCycle } from "./cycles.server";
+import type { Cycle, CycleSettings } from "./cycles.server";
 
 export interface CycleFormOptions {
   readonly staff: readonly { id: number; name: string }[];
@@ -11,12 +10,12 @@ export interface CycleFormOptions {
 
 const WEIGHTED: readonly RaterGroup[] = RATER_GROUPS.filter((g) => g !== "self");
 
-/** The set-up form of a cycle (SurveyJS): rendered in the browser, validated on the server. */
-export function cycleSurveyJson(o: CycleFormOptions, t: Translate): SurveyJson {
+/** The set-up form of a cycle (SurveyJS): rendered in the browser, validated on the server. Creating and editing a draft share it. */
+export function cycleSurveyJson(o: CycleFormOptions, t: Translate, mode: "create" | "edit" = "create"): SurveyJson {
   const number = (name: string, title: string, min: number, max: number, step = 1) => ({ type: "text" as const, inputType: "number" as const, name, title, isRequired: true, min, max, step });
   return {
     showQuestionNumbers: "off",
-    completeText: t("review360.cycleForm.create"),
+    completeText: t(mode === "create" ? "review360.cycleForm.create" : "review360.cycleForm.save"),
     pages: [
       {
         name: "cycle",
@@ -81,7 +80,24 @@ export function cycleFormDefaults(today: string): Record<string, unknown> {
   };
 }
 
-export type CycleFormResult = { ok: true; cycle: NewCycle } | { ok: false; errors: { name: string; key: string }[] };
+/** The form's values for a stored draft: its settings, and its reviewees picked by name. */
+export function cycleFormValues(cycle: Cycle, revieweeUserIds: readonly number[], choosable: readonly number[]): Record<string, unknown> {
+  const allowed = new Set(choosable);
+  return {
+    name: cycle.name,
+    period: cycle.period,
+    dueDate: cycle.dueDate,
+    reviewees: revieweeUserIds.filter((id) => allowed.has(id)),
+    ...Object.fromEntries(WEIGHTED.map((g) => [`weight_${g}`, cycle.weights[g]])),
+    ...Object.fromEntries(WEIGHTED.map((g) => [`min_${g}`, cycle.minRaters[g]])),
+    peerMin: cycle.peerMin,
+    peerMax: cycle.peerMax,
+    reminderAfterDays: cycle.reminderAfterDays,
+    reminderMax: cycle.reminderMax,
+  };
+}
+
+export type CycleFormResult = { ok: true; cycle: CycleSettings } | { ok: false; errors: { name: string; key: string }[] };
 
 /** Turns validated form data into a cycle, checking what the form cannot (weights sum, limits, dates). */
 export function parseCycleForm(data: Record<string, unknown>, today: string): CycleFormResult {
@@ -104,7 +120,6 @@ export function parseCycleForm(data: Record<string, unknown>, today: string): Cy
     cycle: {
       name: String(data.name).trim(),
       period: String(data.period).trim(),
-      definition: DEFAULT_DEFINITION,
       weights,
       minRaters,
       peerMin: num("peerMin"),

@@ -14,10 +14,10 @@ export interface RevieweeFilter {
   readonly supervisorId: number | null;
 }
 
-export interface NewCycle {
+/** What the set-up form edits: everything of a cycle but its competencies and scale. */
+export interface CycleSettings {
   readonly name: string;
   readonly period: string;
-  readonly definition: CycleDefinition;
   readonly weights: RaterWeights;
   readonly minRaters: MinRaters;
   readonly peerMin: number;
@@ -27,6 +27,11 @@ export interface NewCycle {
   readonly reminderAfterDays: number;
   readonly reminderMax: number;
   readonly reviewees: RevieweeFilter;
+}
+
+/** A cycle to create: its settings and what it asks (the defaults, edited later while a draft). */
+export interface NewCycle extends CycleSettings {
+  readonly definition: CycleDefinition;
 }
 
 /** A stored cycle with its JSON columns read. */
@@ -66,17 +71,9 @@ export async function createCycle(db: Db, c: NewCycle, actorId: number, now: str
     const row = await trx
       .insertInto("review360_cycle")
       .values({
-        name: c.name,
-        period: c.period,
+        ...settingsColumns(c),
         status: "draft",
         definition_json: JSON.stringify(c.definition),
-        weights_json: JSON.stringify(c.weights),
-        min_raters_json: JSON.stringify(c.minRaters),
-        peer_min: c.peerMin,
-        peer_max: c.peerMax,
-        due_date: c.dueDate,
-        reminder_after_days: c.reminderAfterDays,
-        reminder_max: c.reminderMax,
         created_by: actorId,
         created_at: now,
       })
@@ -90,6 +87,105 @@ export async function createCycle(db: Db, c: NewCycle, actorId: number, now: str
         .execute();
     }
     return row.id;
+  });
+}
+
+/** The columns of the set-up form's settings. */
+function settingsColumns(c: CycleSettings) {
+  return {
+    name: c.name,
+    period: c.period,
+    weights_json: JSON.stringify(c.weights),
+    min_raters_json: JSON.stringify(c.minRaters),
+    peer_min: c.peerMin,
+    peer_max: c.peerMax,
+    due_date: c.dueDate,
+    reminder_after_days: c.reminderAfterDays,
+    reminder_max: c.reminderMax,
+  };
+}
+
+/** Why a change of a cycle's set-up was refused: it is no longer a draft, or it does not exist. */
+export type DraftChange = { readonly ok: true } | { readonly ok: false; readonly problem: "not-draft" | "not-found" };
+
+/**
+ * Claims a draft for a change, inside the caller's transaction: a no-op update guarded by the
+ * status, so opening the cycle at the same moment either happens before (and the change is
+ * refused) or waits until the change is committed.
+ */
+async function claimDraft(trx: Db, cycleId: number): Promise<DraftChange> {
+  const r = await trx.updateTable("review360_cycle").set({ status: "draft" }).where("id", "=", cycleId).where("status", "=", "draft").executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 1) return { ok: true };
+  const exists = await trx.selectFrom("review360_cycle").select("id").where("id", "=", cycleId).executeTakeFirst();
+  return { ok: false, problem: exists ? "not-draft" : "not-found" };
+}
+
+/**
+ * Changes a draft's settings and reviewees (re-selected with the filter: people dropped are
+ * removed, people added get a reviewee row, everyone's supervisor is read again from their user
+ * record). Audited. Refused once the cycle is open.
+ */
+export async function updateCycle(ctx: PluginContext, cycleId: number, c: CycleSettings, actorId: number): Promise<DraftChange> {
+  return (ctx.db as Db).transaction().execute(async (trx) => {
+    const claim = await claimDraft(trx, cycleId);
+    if (!claim.ok) return claim;
+    await trx.updateTable("review360_cycle").set(settingsColumns(c)).where("id", "=", cycleId).execute();
+    const people = await selectReviewees(trx, c.reviewees);
+    const keep = new Set(people.map((p) => p.id));
+    const current = await trx.selectFrom("review360_reviewee").select(["id", "user_id"]).where("cycle_id", "=", cycleId).execute();
+    const drop = current.filter((r) => !keep.has(r.user_id)).map((r) => r.id);
+    if (drop.length) await trx.deleteFrom("review360_reviewee").where("id", "in", drop).execute();
+    const have = new Set(current.map((r) => r.user_id));
+    for (const p of people) {
+      if (have.has(p.id)) await trx.updateTable("review360_reviewee").set({ supervisor_id: p.supervisor_id }).where("cycle_id", "=", cycleId).where("user_id", "=", p.id).execute();
+    }
+    const add = people.filter((p) => !have.has(p.id));
+    if (add.length) {
+      await trx.insertInto("review360_reviewee").values(add.map((p) => ({ cycle_id: cycleId, user_id: p.id, supervisor_id: p.supervisor_id, nomination_status: "open" as const }))).execute();
+    }
+    await ctx.audit(trx, { actorId, action: "review360.cycle.update", target: `review360_cycle:${cycleId}`, detail: { ...c, reviewees: people.length } });
+    return { ok: true } as const;
+  });
+}
+
+/**
+ * Replaces a draft's competencies, statements and scale labels (validated by
+ * `parseDefinitionInput`). Audited. Refused once the cycle is open: from then on what the raters
+ * were asked never changes.
+ */
+export async function saveDefinition(ctx: PluginContext, cycleId: number, definition: CycleDefinition, actorId: number): Promise<DraftChange> {
+  return (ctx.db as Db).transaction().execute(async (trx) => {
+    const claim = await claimDraft(trx, cycleId);
+    if (!claim.ok) return claim;
+    await trx.updateTable("review360_cycle").set({ definition_json: JSON.stringify(definition) }).where("id", "=", cycleId).execute();
+    await ctx.audit(trx, {
+      actorId,
+      action: "review360.cycle.definition",
+      target: `review360_cycle:${cycleId}`,
+      detail: { competencies: definition.competencies.map((c) => ({ id: c.id, items: c.items.length })) },
+    });
+    return { ok: true } as const;
+  });
+}
+
+/**
+ * Deletes a draft cycle and its reviewees (a draft has no raters, answers or mails yet). Audited
+ * with what was deleted. Refused once the cycle is open.
+ */
+export async function deleteCycle(ctx: PluginContext, cycleId: number, actorId: number): Promise<DraftChange> {
+  return (ctx.db as Db).transaction().execute(async (trx) => {
+    const claim = await claimDraft(trx, cycleId);
+    if (!claim.ok) return claim;
+    const row = await trx.selectFrom("review360_cycle").select(["name", "period", "due_date"]).where("id", "=", cycleId).executeTakeFirstOrThrow();
+    const reviewees = await trx.deleteFrom("review360_reviewee").where("cycle_id", "=", cycleId).executeTakeFirst();
+    await trx.deleteFrom("review360_cycle").where("id", "=", cycleId).where("status", "=", "draft").execute();
+    await ctx.audit(trx, {
+      actorId,
+      action: "review360.cycle.delete",
+      target: `review360_cycle:${cycleId}`,
+      detail: { name: row.name, period: row.period, dueDate: row.due_date, reviewees: Number(reviewees.numDeletedRows) },
+    });
+    return { ok: true } as const;
   });
 }
 

@@ -7,6 +7,12 @@ export type Perspective = "self" | "colleague" | "customer";
 export const STRENGTHS_QUESTION = "strengths";
 export const IMPROVE_QUESTION = "improve";
 export const COMMENT_MAX_LENGTH = 2000;
+/**
+ * The answer of a customer who cannot judge a statement ("not observed / 无法评价"): stored as no
+ * score at all, so it never counts in a mean, while the customer still counts as having answered.
+ */
+export const NOT_OBSERVED = "na";
+export const NOT_OBSERVED_LABEL: Bilingual = { en: "Not observed", "zh-CN": "无法评价" };
 
 function loc(text: Bilingual) {
   return { default: text["zh-CN"], en: text.en, "zh-cn": text["zh-CN"] };
@@ -26,8 +32,8 @@ const INTRO: Record<Perspective, Bilingual> = {
     "zh-CN": "请评价{{name}}表现出各项行为的频率。您的回答不记录姓名，只有在足够多的人作答后才以群体平均值显示。",
   },
   customer: {
-    en: "Thank you for helping us improve our service. Rate how often {{name}} shows each behaviour when serving you. Your answers are anonymous and combined with other customers' answers.",
-    "zh-CN": "感谢您帮助我们改进服务。请评价{{name}}在为您服务时表现出各项行为的频率。您的回答是匿名的，将与其他客户的回答合并统计。",
+    en: "Thank you for helping us improve our service. Rate how often {{name}} shows each behaviour when serving you; choose “Not observed” for a statement you cannot judge. Your answers are anonymous and combined with other customers' answers.",
+    "zh-CN": "感谢您帮助我们改进服务。请评价{{name}}在为您服务时表现出各项行为的频率；无法判断的项目请选择“无法评价”。您的回答是匿名的，将与其他客户的回答合并统计。",
   },
 };
 
@@ -49,11 +55,13 @@ const ANONYMOUS_NOTE: Bilingual = {
 
 /**
  * The SurveyJS model a rater fills for one reviewee: one page per competency with a required
- * rating (labelled anchors) per behaviour statement, then the two comment questions. The same
- * JSON is rendered in the browser and validated on the server.
+ * rating (labelled anchors of the cycle's scale) per behaviour statement, then the two comment
+ * questions. Customers may also answer "not observed" ({@link NOT_OBSERVED}); staff may not.
+ * The same JSON is rendered in the browser and validated on the server.
  */
 export function buildReviewSurvey(def: CycleDefinition, perspective: Perspective, revieweeName: string): SurveyJson {
-  const rateValues = def.scale.map((a) => ({ value: a.value, text: loc({ en: `${a.value} · ${a.label.en}`, "zh-CN": `${a.value} · ${a.label["zh-CN"]}` }) }));
+  const anchors: { value: number | string; text: ReturnType<typeof loc> }[] = def.scale.map((a) => ({ value: a.value, text: loc({ en: `${a.value} · ${a.label.en}`, "zh-CN": `${a.value} · ${a.label["zh-CN"]}` }) }));
+  const rateValues = perspective === "customer" ? [...anchors, { value: NOT_OBSERVED, text: loc(NOT_OBSERVED_LABEL) }] : anchors;
   const pages = def.competencies.map((c) => ({
     name: c.id,
     title: loc(c.title),

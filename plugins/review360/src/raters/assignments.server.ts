@@ -1,7 +1,7 @@
 import type { Locale, PluginContext } from "@aftercare/plugin-api";
 import type { RaterGroup } from "@aftercare/scoring";
 import type { Db } from "../cycle/cycles.server";
-import { customerMail } from "./rater-mail";
+import { customerMail, nominationDecidedMail, nominationSubmittedMail } from "./rater-mail";
 
 export const INVITATION_PURPOSE = "review360";
 
@@ -15,6 +15,7 @@ interface RevieweeRow {
   user_id: number;
   supervisor_id: number | null;
   nomination_status: string;
+  nomination_round: number;
   status: string;
   peer_min: number;
   peer_max: number;
@@ -28,7 +29,7 @@ export async function getReviewee(db: Db, revieweeId: number): Promise<RevieweeR
     .selectFrom("review360_reviewee as r")
     .innerJoin("review360_cycle as c", "c.id", "r.cycle_id")
     .innerJoin("users as u", "u.id", "r.user_id")
-    .select(["r.id", "r.cycle_id", "r.user_id", "r.supervisor_id", "r.nomination_status", "c.status", "c.peer_min", "c.peer_max", "c.due_date", "u.name"])
+    .select(["r.id", "r.cycle_id", "r.user_id", "r.supervisor_id", "r.nomination_status", "r.nomination_round", "c.status", "c.peer_min", "c.peer_max", "c.due_date", "u.name"])
     .where("r.id", "=", revieweeId)
     .executeTakeFirst();
   return row ?? null;
@@ -56,12 +57,23 @@ async function takenOutsidePeers(db: Db, revieweeId: number): Promise<Set<number
   return new Set(rows.map((r) => r.rater_user_id!));
 }
 
+/** Thrown inside a transaction to roll it back when the nomination changed state meanwhile. */
+class StateChanged extends Error {}
+
+function localeOf(value: string | null | undefined): Locale {
+  return value === "en" ? "en" : "zh-CN";
+}
+
 /**
  * The reviewee nominates peers (between the cycle's minimum and maximum): replaces their earlier
- * proposal and sends it to their supervisor. Allowed while the cycle is open and the list is not
- * awaiting a decision or approved.
+ * proposal and sends it to their supervisor, who gets an email in their language (once per
+ * submission: key `review360:<cycle>:nomination:<reviewee>:<round>:submitted`). Allowed while the
+ * cycle is open and the list is not awaiting a decision or approved; a concurrent second submit
+ * finds the list already submitted and is refused.
  */
-export async function nominatePeers(db: Db, revieweeId: number, peerIds: readonly number[], now: string): Promise<RaterResult> {
+export async function nominatePeers(ctx: PluginContext, revieweeId: number, peerIds: readonly number[]): Promise<RaterResult> {
+  const db = ctx.db as Db;
+  const now = ctx.clock().toISOString();
   const r = await getReviewee(db, revieweeId);
   if (!r) return { ok: false, problem: "not-found" };
   if (r.status !== "open") return { ok: false, problem: "cycle-not-open" };
@@ -70,20 +82,47 @@ export async function nominatePeers(db: Db, revieweeId: number, peerIds: readonl
   if (ids.length < r.peer_min) return { ok: false, problem: "too-few" };
   if (ids.length > r.peer_max) return { ok: false, problem: "too-many" };
   if (!(await validPeers(db, revieweeId, ids))) return { ok: false, problem: "invalid-rater" };
-  await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("review360_assignment").where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
-    const already = new Set(
-      (await trx.selectFrom("review360_assignment").select("rater_user_id").where("reviewee_id", "=", revieweeId).where("rater_user_id", "is not", null).execute()).map((x) => x.rater_user_id),
-    );
-    const fresh = ids.filter((id) => !already.has(id));
-    if (fresh.length) {
-      await trx
-        .insertInto("review360_assignment")
-        .values(fresh.map((id) => ({ cycle_id: r.cycle_id, reviewee_id: revieweeId, rater_group: "peers" as const, rater_user_id: id, customer_id: null, invitation_id: null, source: "nominated" as const, status: "proposed" as const, draft_json: null, last_reminded_at: null, created_at: now, submitted_at: null })))
-        .execute();
-    }
-    await trx.updateTable("review360_reviewee").set({ nomination_status: "submitted", nomination_note: null }).where("id", "=", revieweeId).execute();
-  });
+  const round = r.nomination_round + 1;
+  try {
+    await db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable("review360_reviewee")
+        .set({ nomination_status: "submitted", nomination_note: null, nomination_round: round })
+        .where("id", "=", revieweeId)
+        .where("nomination_status", "in", ["open", "returned"])
+        .where("nomination_round", "=", r.nomination_round)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) throw new StateChanged();
+      await trx.deleteFrom("review360_assignment").where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
+      const already = new Set(
+        (await trx.selectFrom("review360_assignment").select("rater_user_id").where("reviewee_id", "=", revieweeId).where("rater_user_id", "is not", null).execute()).map((x) => x.rater_user_id),
+      );
+      const fresh = ids.filter((id) => !already.has(id));
+      if (fresh.length) {
+        await trx
+          .insertInto("review360_assignment")
+          .values(fresh.map((id) => ({ cycle_id: r.cycle_id, reviewee_id: revieweeId, rater_group: "peers" as const, rater_user_id: id, customer_id: null, invitation_id: null, source: "nominated" as const, status: "proposed" as const, draft_json: null, last_reminded_at: null, created_at: now, submitted_at: null })))
+          .execute();
+      }
+      const supervisor = r.supervisor_id === null ? undefined : await trx.selectFrom("users").select(["email", "name", "locale"]).where("id", "=", r.supervisor_id).where("active", "=", 1).executeTakeFirst();
+      if (supervisor) {
+        const cycle = await trx.selectFrom("review360_cycle").select("name").where("id", "=", r.cycle_id).executeTakeFirstOrThrow();
+        const peers = (await trx.selectFrom("users").select("name").where("id", "in", ids).orderBy("name").execute()).map((u) => u.name);
+        const mail = nominationSubmittedMail({
+          locale: localeOf(supervisor.locale),
+          supervisorName: supervisor.name,
+          revieweeName: r.name,
+          cycleName: cycle.name,
+          peers,
+          url: `${ctx.settings.publicBaseUrl}/review360/nominations/${revieweeId}`,
+        });
+        await ctx.mail.enqueue(trx, { key: `review360:${r.cycle_id}:nomination:${revieweeId}:${round}:submitted`, to: supervisor.email, toName: supervisor.name, ...mail });
+      }
+    });
+  } catch (error) {
+    if (error instanceof StateChanged) return { ok: false, problem: "not-allowed-now" };
+    throw error;
+  }
   return { ok: true, count: ids.length };
 }
 
@@ -103,49 +142,89 @@ export async function peerList(db: Db, revieweeId: number): Promise<{ assignment
 /**
  * The supervisor (or a manager) decides on a submitted nomination. `approve` with the list as
  * edited (peers removed or added, within the cycle's limits) turns the proposals into reviews to
- * do; `reject` discards the proposals and returns the list to the reviewee with a note.
+ * do; `reject` discards the proposals and returns the list to the reviewee with a note. Either
+ * way the reviewee gets an email in their language, once per decision (key
+ * `review360:<cycle>:nomination:<reviewee>:<round>:approved|returned`); a second decision on the
+ * same submission is refused.
  */
 export async function decideNomination(
-  db: Db,
+  ctx: PluginContext,
   revieweeId: number,
   decision: { kind: "approve"; peerIds: readonly number[] } | { kind: "reject"; note: string },
-  now: string,
 ): Promise<RaterResult> {
+  const db = ctx.db as Db;
+  const now = ctx.clock().toISOString();
   const r = await getReviewee(db, revieweeId);
   if (!r) return { ok: false, problem: "not-found" };
   if (r.status !== "open") return { ok: false, problem: "cycle-not-open" };
   if (r.nomination_status !== "submitted") return { ok: false, problem: "not-allowed-now" };
-  if (decision.kind === "reject") {
-    await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom("review360_assignment").where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
-      await trx.updateTable("review360_reviewee").set({ nomination_status: "returned", nomination_note: decision.note.slice(0, 1000) || null }).where("id", "=", revieweeId).execute();
+  const outcome = decision.kind === "approve" ? ("approved" as const) : ("returned" as const);
+  const note = decision.kind === "reject" ? decision.note.trim().slice(0, 1000) || null : null;
+  const claim = async (trx: Db) => {
+    const claimed = await trx
+      .updateTable("review360_reviewee")
+      .set({ nomination_status: outcome, nomination_note: note })
+      .where("id", "=", revieweeId)
+      .where("nomination_status", "=", "submitted")
+      .where("nomination_round", "=", r.nomination_round)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) throw new StateChanged();
+  };
+  const tellReviewee = async (trx: Db, peers: number) => {
+    const reviewee = await trx.selectFrom("users").select(["email", "name", "locale", "active"]).where("id", "=", r.user_id).executeTakeFirstOrThrow();
+    if (reviewee.active !== 1) return;
+    const cycle = await trx.selectFrom("review360_cycle").select("name").where("id", "=", r.cycle_id).executeTakeFirstOrThrow();
+    const base = ctx.settings.publicBaseUrl;
+    const mail = nominationDecidedMail({
+      locale: localeOf(reviewee.locale),
+      outcome,
+      name: reviewee.name,
+      cycleName: cycle.name,
+      peers,
+      note,
+      dueDate: r.due_date,
+      url: outcome === "approved" ? `${base}/review360` : `${base}/review360/nominations/${revieweeId}`,
     });
-    return { ok: true, count: 0 };
-  }
-  const ids = [...new Set(decision.peerIds)];
-  const existing = await peerList(db, revieweeId);
-  const kept = existing.filter((p) => p.status !== "proposed").map((p) => p.userId);
-  const total = new Set([...ids, ...kept]).size;
-  if (total < r.peer_min) return { ok: false, problem: "too-few" };
-  if (total > r.peer_max) return { ok: false, problem: "too-many" };
-  if (!(await validPeers(db, revieweeId, ids))) return { ok: false, problem: "invalid-rater" };
-  const taken = await takenOutsidePeers(db, revieweeId);
-  if (ids.some((id) => taken.has(id))) return { ok: false, problem: "invalid-rater" };
-  await db.transaction().execute(async (trx) => {
-    const proposed = existing.filter((p) => p.status === "proposed");
-    const drop = proposed.filter((p) => !ids.includes(p.userId)).map((p) => p.assignmentId);
-    if (drop.length) await trx.deleteFrom("review360_assignment").where("id", "in", drop).execute();
-    const add = ids.filter((id) => !existing.some((p) => p.userId === id));
-    if (add.length) {
-      await trx
-        .insertInto("review360_assignment")
-        .values(add.map((id) => ({ cycle_id: r.cycle_id, reviewee_id: revieweeId, rater_group: "peers" as const, rater_user_id: id, customer_id: null, invitation_id: null, source: "nominated" as const, status: "proposed" as const, draft_json: null, last_reminded_at: null, created_at: now, submitted_at: null })))
-        .execute();
+    await ctx.mail.enqueue(trx, { key: `review360:${r.cycle_id}:nomination:${revieweeId}:${r.nomination_round}:${outcome}`, to: reviewee.email, toName: reviewee.name, ...mail });
+  };
+  try {
+    if (decision.kind === "reject") {
+      await db.transaction().execute(async (trx) => {
+        await claim(trx);
+        await trx.deleteFrom("review360_assignment").where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
+        await tellReviewee(trx, 0);
+      });
+      return { ok: true, count: 0 };
     }
-    await trx.updateTable("review360_assignment").set({ status: "open", created_at: now }).where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
-    await trx.updateTable("review360_reviewee").set({ nomination_status: "approved", nomination_note: null }).where("id", "=", revieweeId).execute();
-  });
-  return { ok: true, count: total };
+    const ids = [...new Set(decision.peerIds)];
+    const existing = await peerList(db, revieweeId);
+    const kept = existing.filter((p) => p.status !== "proposed").map((p) => p.userId);
+    const total = new Set([...ids, ...kept]).size;
+    if (total < r.peer_min) return { ok: false, problem: "too-few" };
+    if (total > r.peer_max) return { ok: false, problem: "too-many" };
+    if (!(await validPeers(db, revieweeId, ids))) return { ok: false, problem: "invalid-rater" };
+    const taken = await takenOutsidePeers(db, revieweeId);
+    if (ids.some((id) => taken.has(id))) return { ok: false, problem: "invalid-rater" };
+    await db.transaction().execute(async (trx) => {
+      await claim(trx);
+      const proposed = existing.filter((p) => p.status === "proposed");
+      const drop = proposed.filter((p) => !ids.includes(p.userId)).map((p) => p.assignmentId);
+      if (drop.length) await trx.deleteFrom("review360_assignment").where("id", "in", drop).execute();
+      const add = ids.filter((id) => !existing.some((p) => p.userId === id));
+      if (add.length) {
+        await trx
+          .insertInto("review360_assignment")
+          .values(add.map((id) => ({ cycle_id: r.cycle_id, reviewee_id: revieweeId, rater_group: "peers" as const, rater_user_id: id, customer_id: null, invitation_id: null, source: "nominated" as const, status: "proposed" as const, draft_json: null, last_reminded_at: null, created_at: now, submitted_at: null })))
+          .execute();
+      }
+      await trx.updateTable("review360_assignment").set({ status: "open", created_at: now }).where("reviewee_id", "=", revieweeId).where("status", "=", "proposed").execute();
+      await tellReviewee(trx, total);
+    });
+    return { ok: true, count: total };
+  } catch (error) {
+    if (error instanceof StateChanged) return { ok: false, problem: "not-allowed-now" };
+    throw error;
+  }
 }
 
 /** A manager assigns staff raters directly (peers, subordinates or the supervisor), ready to fill. */

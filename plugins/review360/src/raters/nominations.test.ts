@@ -36,26 +36,26 @@ describe("opening a cycle", () => {
 describe("peer nomination", () => {
   it("refuses fewer than the minimum, more than the maximum, and people who may not be peers", async () => {
     const { h, t, rid } = await setup();
-    expect(await nominatePeers(h.rdb, rid, t.others.slice(0, 2), h.now.iso)).toEqual({ ok: false, problem: "too-few" });
-    expect(await nominatePeers(h.rdb, rid, [...t.others, t.manager], h.now.iso)).toEqual({ ok: false, problem: "too-many" });
-    expect(await nominatePeers(h.rdb, rid, [t.others[0], t.others[1], t.reviewee], h.now.iso)).toEqual({ ok: false, problem: "invalid-rater" });
-    expect(await nominatePeers(h.rdb, rid, [t.others[0], t.others[1], t.supervisor], h.now.iso)).toEqual({ ok: false, problem: "invalid-rater" });
+    expect(await nominatePeers(h.ctx, rid, t.others.slice(0, 2))).toEqual({ ok: false, problem: "too-few" });
+    expect(await nominatePeers(h.ctx, rid, [...t.others, t.manager])).toEqual({ ok: false, problem: "too-many" });
+    expect(await nominatePeers(h.ctx, rid, [t.others[0], t.others[1], t.reviewee])).toEqual({ ok: false, problem: "invalid-rater" });
+    expect(await nominatePeers(h.ctx, rid, [t.others[0], t.others[1], t.supervisor])).toEqual({ ok: false, problem: "invalid-rater" });
   });
 
   it("goes to the supervisor, who edits and approves it; only then can the peers fill in", async () => {
     const { h, t, rid } = await setup();
     const [a, b, c, d, e] = t.others;
-    expect(await nominatePeers(h.rdb, rid, [a, b, c, d], h.now.iso)).toEqual({ ok: true, count: 4 });
+    expect(await nominatePeers(h.ctx, rid, [a, b, c, d])).toEqual({ ok: true, count: 4 });
     expect((await peerList(h.rdb, rid)).map((p) => p.status)).toEqual(["proposed", "proposed", "proposed", "proposed"]);
     // Proposed peers have nothing to do yet and cannot open the form.
     expect((await todoFor(h.rdb, a)).reviews).toEqual([]);
     expect(await openStaffReview(h.rdb, (await assignmentOf(h, rid, a))!.id, a)).toBeNull();
     // The supervisor sees it to approve; the reviewee cannot nominate again meanwhile.
     expect((await todoFor(h.rdb, t.supervisor)).approvals.map((x) => x.revieweeId)).toEqual([rid]);
-    expect(await nominatePeers(h.rdb, rid, [a, b, c], h.now.iso)).toEqual({ ok: false, problem: "not-allowed-now" });
+    expect(await nominatePeers(h.ctx, rid, [a, b, c])).toEqual({ ok: false, problem: "not-allowed-now" });
 
     // Edit: drop d, add e; approve.
-    expect(await decideNomination(h.rdb, rid, { kind: "approve", peerIds: [a, b, c, e] }, h.now.iso)).toEqual({ ok: true, count: 4 });
+    expect(await decideNomination(h.ctx, rid, { kind: "approve", peerIds: [a, b, c, e] })).toEqual({ ok: true, count: 4 });
     expect(await assignmentOf(h, rid, d)).toBeUndefined();
     for (const p of [a, b, c, e]) expect(await assignmentOf(h, rid, p)).toMatchObject({ rater_group: "peers", status: "open", source: "nominated" });
     expect((await todoFor(h.rdb, e)).reviews.map((r) => r.revieweeName)).toEqual(["张伟"]);
@@ -67,12 +67,12 @@ describe("peer nomination", () => {
 
   it("can be rejected with a note: the proposals go, the reviewee nominates again", async () => {
     const { h, t, rid } = await setup();
-    await nominatePeers(h.rdb, rid, t.others.slice(0, 3), h.now.iso);
-    expect(await decideNomination(h.rdb, rid, { kind: "reject", note: "请提名与你合作最多的同事" }, h.now.iso)).toEqual({ ok: true, count: 0 });
+    await nominatePeers(h.ctx, rid, t.others.slice(0, 3));
+    expect(await decideNomination(h.ctx, rid, { kind: "reject", note: "请提名与你合作最多的同事" })).toEqual({ ok: true, count: 0 });
     expect(await peerList(h.rdb, rid)).toEqual([]);
     const todo = await todoFor(h.rdb, t.reviewee);
     expect(todo.nominations).toEqual([expect.objectContaining({ revieweeId: rid, status: "returned", note: "请提名与你合作最多的同事" })]);
-    expect(await nominatePeers(h.rdb, rid, t.others.slice(3, 6), h.now.iso)).toEqual({ ok: true, count: 3 });
+    expect(await nominatePeers(h.ctx, rid, t.others.slice(3, 6))).toEqual({ ok: true, count: 3 });
   });
 
   it("lets a manager assign peers directly, ready to fill, without a nomination", async () => {

@@ -124,3 +124,70 @@ export function releasedMail(p: { locale: Locale; cycleName: string; url: string
   const { html, text } = renderEmail({ locale: p.locale, heading: p.locale === "en" ? "360-degree review" : "360 度绩效评估", paragraphs: [fill(t.body, vars)], button: { label: t.button, url: p.url } });
   return { subject: safeHeader(fill(t.subject, vars)), html, text };
 }
+
+const NOMINATION_SUBMITTED = {
+  en: {
+    subject: "Please approve the peers {{reviewee}} nominated ({{cycle}})",
+    greeting: "Hello {{name}},",
+    body: "{{reviewee}} has nominated {{n}} colleague(s) to review them as peers in the 360 review {{cycle}}: {{peers}}.",
+    ask: "Please approve the list, edit it, or return it with a note. The peers can fill in their reviews once you have approved.",
+    button: "Decide on the nomination",
+  },
+  "zh-CN": {
+    subject: "请审批{{reviewee}}的同事提名（{{cycle}}）",
+    greeting: "{{name}}，您好：",
+    body: "{{reviewee}}在 360 度评估 {{cycle}} 中提名了 {{n}} 位同事作为同事评价人：{{peers}}。",
+    ask: "请批准、修改或附说明退回该名单。批准后，这些同事即可填写评估。",
+    button: "审批提名",
+  },
+} as const;
+
+/** Tells a supervisor that a reviewee sent a peer nomination for approval. */
+export function nominationSubmittedMail(p: { locale: Locale; supervisorName: string; revieweeName: string; cycleName: string; peers: readonly string[]; url: string }): Mail {
+  const t = NOMINATION_SUBMITTED[p.locale];
+  const vars = { name: p.supervisorName, reviewee: p.revieweeName, cycle: p.cycleName, n: p.peers.length, peers: p.peers.join(p.locale === "en" ? ", " : "、") };
+  const { html, text } = renderEmail({
+    locale: p.locale,
+    heading: p.locale === "en" ? "360-degree review" : "360 度绩效评估",
+    paragraphs: [fill(t.greeting, vars), fill(t.body, vars), t.ask],
+    button: { label: t.button, url: p.url },
+  });
+  return { subject: safeHeader(fill(t.subject, vars)), html, text };
+}
+
+const NOMINATION_DECIDED = {
+  en: {
+    approvedSubject: "Your peer nomination was approved ({{cycle}})",
+    returnedSubject: "Your peer nomination was returned ({{cycle}})",
+    greeting: "Hello {{name}},",
+    approved: "Your list of peers for the 360 review {{cycle}} was approved: {{n}} colleague(s) will review you. Please also fill in your own self-assessment.",
+    returned: "Your list of peers for the 360 review {{cycle}} was returned to you. Please nominate again by {{due}}.",
+    note: "Note: {{note}}",
+    approvedButton: "Open my reviews",
+    returnedButton: "Nominate again",
+  },
+  "zh-CN": {
+    approvedSubject: "您的同事提名已获批准（{{cycle}}）",
+    returnedSubject: "您的同事提名被退回（{{cycle}}）",
+    greeting: "{{name}}，您好：",
+    approved: "您在 360 度评估 {{cycle}} 中提名的同事名单已获批准：将有 {{n}} 位同事评价您。也请完成您的自评。",
+    returned: "您在 360 度评估 {{cycle}} 中提名的同事名单被退回。请于 {{due}} 前重新提名。",
+    note: "说明：{{note}}",
+    approvedButton: "打开我的评估",
+    returnedButton: "重新提名",
+  },
+} as const;
+
+/** Tells a reviewee that their peer nomination was approved or returned (with the note, if any). */
+export function nominationDecidedMail(p: { locale: Locale; outcome: "approved" | "returned"; name: string; cycleName: string; peers: number; note: string | null; dueDate: string; url: string }): Mail {
+  const t = NOMINATION_DECIDED[p.locale];
+  const vars = { name: p.name, cycle: p.cycleName, n: p.peers, note: p.note ?? "", due: dueText(p.dueDate, p.locale) };
+  const approved = p.outcome === "approved";
+  const { html, text } = renderEmail({
+    locale: p.locale,
+    heading: p.locale === "en" ? "360-degree review" : "360 度绩效评估",
+    paragraphs: [fill(t.greeting, vars), fill(approved ? t.approved : t.returned, vars), ...(!approved && p.note ? [fill(t.note, vars)] : [])],
+    button: { label: approved ? t.approvedButton : t.returnedButton, url: p.url },
+  });
+  return { subject: safeHeader(fill(approved ? t.approvedSubject : t.returnedSubject, vars)), html, text };
+}

@@ -3,7 +3,9 @@
  * of every group is read first from the assignments, and the answers and comments are then read
  * only for the groups at or above their minimum. A hidden group's scores and comments never leave
  * the database, so no page, export or filter can show them, fold them into "others", or let
- * anyone subtract one figure from another to recover them.
+ * anyone subtract one figure from another to recover them. The same rule holds per statement: a
+ * statement scored by fewer of a group than its minimum (customers' "not observed" answers store
+ * no score) is left out for that group.
  */
 import { RATER_GROUPS, review360, type RaterGroup } from "@aftercare/scoring";
 import type { Db } from "../cycle/cycles.server";
@@ -126,6 +128,10 @@ export async function revieweeReport(db: Db, revieweeId: number): Promise<Report
   const byGroupItem = new Map<string, ScoreSums>();
   const byGroupCompetency = new Map<string, ScoreSums>();
   for (const s of sums) {
+    // A statement fewer of a visible group scored than its minimum (customers may answer "not
+    // observed") is left out for that group everywhere — item, competency, others, overall — so
+    // the few scores it has cannot be read off the mean nor recovered by subtraction.
+    if (Number(s.n) < cycle.minRaters[s.rater_group]) continue;
     const v = { n: Number(s.n), sum: Number(s.s), sumSquares: Number(s.ss) };
     byGroupItem.set(`${s.rater_group}|${s.item}`, v);
     byGroupCompetency.set(`${s.rater_group}|${s.competency}`, add(byGroupCompetency.get(`${s.rater_group}|${s.competency}`), v));

@@ -4,7 +4,7 @@ import { compiledSurvey, type SurveyJson } from "@aftercare/forms";
 import type { RaterGroup } from "@aftercare/scoring";
 import type { Db } from "../cycle/cycles.server";
 import { allItems, type CycleDefinition, parseDefinition } from "../definition/competencies";
-import { buildReviewSurvey, IMPROVE_QUESTION, STRENGTHS_QUESTION, type Perspective } from "../definition/survey-json";
+import { buildReviewSurvey, IMPROVE_QUESTION, NOT_OBSERVED, STRENGTHS_QUESTION, type Perspective } from "../definition/survey-json";
 import { INVITATION_PURPOSE } from "../raters/assignments.server";
 import { splitSentences } from "./sentences";
 
@@ -111,14 +111,17 @@ function nonce(): string {
  * Validates the answers against the same SurveyJS JSON the rater saw and stores them anonymously,
  * in one transaction: the assignment becomes "submitted" (its draft deleted), and the scores and
  * comment sentences are written with only the reviewee and the rater group — no rater id, no
- * time, and a random key so not even their order links them back. A second submit stores nothing.
+ * time, and a random key so not even their order links them back. A customer's "not observed"
+ * stores no score for that statement. A second submit stores nothing.
  */
 export async function submitReview(ctx: PluginContext, session: ReviewSession, answers: unknown, locale: Locale): Promise<SubmitOutcome> {
   const validation = compiledSurvey(session.survey).validate(answers, locale);
   if (!validation.ok) return { ok: false, errors: validation.errors.map((e) => ({ name: e.name, message: e.message })) };
   const data = validation.data;
   const items = allItems(session.definition);
-  const scores = items.map(({ competency, item }) => ({ competency, item: item.id, score: Number(data[item.id]) }));
+  // "Not observed" (customers only: the staff forms do not offer it, so validation refuses it) stores no score.
+  const rated = items.filter(({ item }) => !(session.perspective === "customer" && data[item.id] === NOT_OBSERVED));
+  const scores = rated.map(({ competency, item }) => ({ competency, item: item.id, score: Number(data[item.id]) }));
   if (scores.some((s) => !Number.isInteger(s.score))) {
     return { ok: false, errors: [{ name: "", message: locale === "en" ? "Please rate every statement." : "请对每一项作出评价。" }] };
   }
@@ -138,7 +141,7 @@ export async function submitReview(ctx: PluginContext, session: ReviewSession, a
     const cycleStatus = await trx.selectFrom("review360_cycle").select("status").where("id", "=", session.cycleId).executeTakeFirstOrThrow();
     if (cycleStatus.status !== "open") throw new Error("cycle closed while submitting");
     const common = { cycle_id: session.cycleId, reviewee_id: session.revieweeId, rater_group: session.group };
-    await trx.insertInto("review360_answer").values(scores.map((s) => ({ ...common, ...s, nonce: nonce() }))).execute();
+    if (scores.length) await trx.insertInto("review360_answer").values(scores.map((s) => ({ ...common, ...s, nonce: nonce() }))).execute();
     if (comments.length) await trx.insertInto("review360_comment").values(comments.map((c) => ({ ...common, ...c, nonce: nonce() }))).execute();
     if (session.invitation) await ctx.invitations.advance(trx, session.invitation.id, "completed");
     return { ok: true as const, duplicate: false };

@@ -6,29 +6,24 @@ import { resolveLocale, translatorFor } from "@aftercare/core/locale.server";
 import { compiledSurvey } from "@aftercare/forms";
 import { SurveyForm } from "@aftercare/forms/survey-form";
 import { useI18n } from "@aftercare/i18n/i18n-react";
-import type { Translate } from "@aftercare/i18n";
 import { PageHeader, useSurveySubmit } from "@aftercare/ui";
-import type { Host } from "@aftercare/core/host.server";
 import type { Review360Tables } from "../tables";
 import { createCycle } from "../cycle/cycles.server";
 import { cycleFormDefaults, cycleSurveyJson, parseCycleForm } from "../cycle/cycle-form";
+import { cycleFormOptions } from "../cycle/cycle-form.server";
 import { DEFAULT_DEFINITION, pick } from "../definition/competencies";
 
-async function formJson(host: Host, t: Translate) {
-  const db = host.db as unknown as Kysely<Review360Tables>;
-  const staff = await db.selectFrom("users").select(["id", "name"]).where("active", "=", 1).where("role", "!=", "admin").orderBy("name").execute();
-  const supervisorIds = (await db.selectFrom("users").select("supervisor_id").distinct().where("supervisor_id", "is not", null).where("active", "=", 1).execute()).map((r) => r.supervisor_id!);
-  const supervisors = supervisorIds.length ? await db.selectFrom("users").select(["id", "name"]).where("id", "in", supervisorIds).orderBy("name").execute() : [];
-  return cycleSurveyJson({ staff, supervisors }, t);
-}
-
-/** A manager sets up a cycle: who is reviewed, weights and minimums, nomination limits, due date, reminders. */
+/**
+ * A manager sets up a cycle: who is reviewed, weights and minimums, nomination limits, due date,
+ * reminders. It is created as a draft with the default competencies, which the manager can then
+ * edit on the cycle's page until it is opened.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const { host, viewer } = await requirePermission(request, "review360.cycles.manage");
   const locale = resolveLocale(request, viewer);
   const t = translatorFor(host, locale);
   return {
-    json: await formJson(host, t),
+    json: cycleSurveyJson(await cycleFormOptions(host.db as unknown as Kysely<Review360Tables>), t),
     values: cycleFormDefaults(host.ctx.clock().toISOString().slice(0, 10)),
     competencies: DEFAULT_DEFINITION.competencies.map((c) => ({ id: c.id, title: pick(c.title, locale), items: c.items.map((i) => pick(i.text, locale)) })),
     scale: DEFAULT_DEFINITION.scale.map((a) => `${a.value} · ${pick(a.label, locale)}`),
@@ -45,15 +40,15 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch {
     payload = null;
   }
-  const result = compiledSurvey(await formJson(host, t)).validate(payload, locale);
+  const db = host.db as unknown as Kysely<Review360Tables>;
+  const result = compiledSurvey(cycleSurveyJson(await cycleFormOptions(db), t)).validate(payload, locale);
   if (!result.ok) return data({ errors: result.errors.map((e) => ({ name: e.name, message: e.message })) }, { status: 400 });
   const now = host.ctx.clock().toISOString();
   const parsed = parseCycleForm(result.data, now.slice(0, 10));
   if (!parsed.ok) return data({ errors: parsed.errors.map((e) => ({ name: e.name, message: t(e.key) })) }, { status: 400 });
-  const db = host.db as unknown as Kysely<Review360Tables>;
-  const id = await createCycle(db, parsed.cycle, viewer.id, now);
-  await host.ctx.audit(db, { actorId: viewer.id, action: "review360.cycle.create", target: `review360_cycle:${id}`, detail: { ...parsed.cycle, definition: undefined } });
-  throw redirect(`/review360/cycles/${id}`);
+  const id = await createCycle(db, { ...parsed.cycle, definition: DEFAULT_DEFINITION }, viewer.id, now);
+  await host.ctx.audit(db, { actorId: viewer.id, action: "review360.cycle.create", target: `review360_cycle:${id}`, detail: parsed.cycle });
+  throw redirect(`/review360/cycles/${id}?done=created`);
 }
 
 export default function CycleNew() {

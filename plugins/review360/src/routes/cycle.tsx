@@ -8,7 +8,7 @@ import { formatDateTime, formatNumber } from "@aftercare/i18n";
 import { RATER_GROUPS } from "@aftercare/scoring";
 import { ConfirmButton, EmptyState, Notice, PageHeader, StatCard } from "@aftercare/ui";
 import type { Review360Tables } from "../tables";
-import { closeCycle, cycleCompletion, getCycle, minimumWarnings, openCycle } from "../cycle/cycles.server";
+import { closeCycle, cycleCompletion, deleteCycle, getCycle, minimumWarnings, openCycle } from "../cycle/cycles.server";
 import { teamHeatmap } from "../report/report.server";
 import { releaseReport } from "../report/release.server";
 import { pick } from "../definition/competencies";
@@ -51,7 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       openedAt: cycle.openedAt,
       closedAt: cycle.closedAt,
     },
-    competencies: cycle.definition.competencies.map((c) => ({ id: c.id, title: pick(c.title, locale), items: c.items.length })),
+    competencies: cycle.definition.competencies.map((c) => ({ id: c.id, title: pick(c.title, locale), items: c.items.map((i) => pick(i.text, locale)) })),
+    scale: cycle.definition.scale.map((a) => `${a.value} · ${pick(a.label, locale)}`),
     warnings: cycle.status === "closed" ? [] : await minimumWarnings(db, cycle),
     completion,
     heatmap: cycle.status === "closed" ? await teamHeatmap(db, cycle.id, supervisorId) : null,
@@ -73,6 +74,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw redirect(`/review360/cycles/${id}?done=opened`);
   }
+  if (intent === "delete") {
+    const change = await deleteCycle(host.ctx, id, viewer.id);
+    if (change.ok) throw redirect("/review360/cycles?done=deleted");
+    if (change.problem === "not-found") throw new Response("Not Found", { status: 404 });
+    throw redirect(`/review360/cycles/${id}?problem=not-draft`);
+  }
   if (intent === "close") {
     if (await closeCycle(db, id, host.ctx.clock().toISOString())) await host.ctx.audit(db, { actorId: viewer.id, action: "review360.cycle.close", target });
     throw redirect(`/review360/cycles/${id}?done=closed`);
@@ -93,6 +100,7 @@ export default function CyclePage() {
   const [params] = useSearchParams();
   const c = d.cycle;
   const done = params.get("done");
+  const problem = params.get("problem");
   const groups = RATER_GROUPS;
   const totals = d.completion.reduce(
     (acc, r) => {
@@ -123,11 +131,10 @@ export default function CyclePage() {
         }
       />
       {done ? <Notice tone="success">{t(`review360.cycle.done.${done}`)}</Notice> : null}
+      {problem === "not-draft" ? <Notice tone="error">{t("review360.cycle.notDraft")}</Notice> : null}
       <dl className="meta-list card">
         <dt>{t("review360.cycle.dueDate")}</dt>
         <dd>{formatDateTime(`${c.dueDate}T00:00:00.000Z`, locale)}</dd>
-        <dt>{t("review360.cycle.competencies")}</dt>
-        <dd>{d.competencies.map((x) => `${x.title} (${x.items})`).join(" · ")}</dd>
         <dt>{t("review360.cycle.weights")}</dt>
         <dd>{groups.map((g) => `${t(`review360.group.${g}`)} ${formatNumber(c.weights[g], locale, 2)}`).join(" · ")}</dd>
         <dt>{t("review360.cycle.minimums")}</dt>
@@ -137,10 +144,43 @@ export default function CyclePage() {
         <dt>{t("review360.cycleForm.reminders")}</dt>
         <dd>{t("review360.cycle.reminderRule", { days: c.reminderAfterDays, max: c.reminderMax })}</dd>
       </dl>
+      <section className="card r360-definition-view" data-testid="cycle-definition">
+        <h2>{t("review360.cycleForm.competencies")}</h2>
+        <p className="muted small">{c.status === "draft" ? t("review360.definition.draftHint") : t("review360.definition.frozen")}</p>
+        {d.competencies.map((x) => (
+          <div key={x.id}>
+            <h3>{x.title}</h3>
+            <ol className="small">
+              {x.items.map((i, n) => (
+                <li key={n}>{i}</li>
+              ))}
+            </ol>
+          </div>
+        ))}
+        <p className="small">
+          <strong>{t("review360.cycleForm.scale")}:</strong> {d.scale.join(" / ")}
+        </p>
+        {c.status === "draft" ? (
+          <Link className="button" to={`/review360/cycles/${c.id}/definition`} data-testid="edit-definition">
+            {t("review360.definition.edit")}
+          </Link>
+        ) : null}
+      </section>
       {c.status === "draft" ? (
-        <section className="card">
+        <section className="card" data-testid="draft-actions">
           <p>{t("review360.cycle.openHint", { n: d.completion.length })}</p>
-          <ConfirmButton intent="open" tone="primary" label={t("review360.cycle.open")} confirm={t("review360.cycle.openConfirm", { n: d.completion.length })} />
+          <div className="toolbar">
+            <ConfirmButton intent="open" tone="primary" label={t("review360.cycle.open")} confirm={t("review360.cycle.openConfirm", { n: d.completion.length })} />
+            <Link className="button" to={`/review360/cycles/${c.id}/edit`} data-testid="edit-cycle">
+              {t("review360.cycle.edit")}
+            </Link>
+            <ConfirmButton intent="delete" tone="danger" label={t("review360.cycle.delete")} confirm={t("review360.cycle.deleteConfirm", { name: c.name })} />
+          </div>
+          {d.completion.length ? (
+            <p className="small muted">
+              {t("review360.cycle.reviewees")}: {d.completion.map((r) => r.name).join("、")}
+            </p>
+          ) : null}
         </section>
       ) : null}
       {d.warnings.length > 0 ? (

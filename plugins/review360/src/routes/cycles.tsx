@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { type Kysely, sql } from "kysely";
 import { requirePermission } from "@aftercare/core/guards.server";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { formatDateTime } from "@aftercare/i18n";
-import { EmptyState, PageHeader } from "@aftercare/ui";
+import { EmptyState, Notice, PageHeader } from "@aftercare/ui";
 import type { Review360Tables } from "../tables";
 
 /** Review cycles, newest first, with their completion. */
@@ -34,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function Cycles() {
   const { cycles } = useLoaderData<typeof loader>();
   const { t, locale } = useI18n();
+  const [params] = useSearchParams();
   return (
     <>
       <PageHeader
@@ -44,6 +45,7 @@ export default function Cycles() {
           </Link>
         }
       />
+      {params.get("done") === "deleted" ? <Notice tone="success">{t("review360.cycles.deleted")}</Notice> : null}
       {cycles.length === 0 ? (
         <EmptyState>{t("review360.cycles.empty")}</EmptyState>
       ) : (

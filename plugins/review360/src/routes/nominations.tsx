@@ -51,13 +51,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = revieweeId(params.rid);
   const { mode } = await access(db, id, viewer);
   const intent = form.get("intent");
-  const now = host.ctx.clock().toISOString();
   let result;
-  if (intent === "nominate" && mode === "nominate") result = await nominatePeers(db, id, ids(form), now);
-  else if (intent === "approve" && mode === "decide") result = await decideNomination(db, id, { kind: "approve", peerIds: ids(form) }, now);
-  else if (intent === "reject" && mode === "decide") result = await decideNomination(db, id, { kind: "reject", note: String(form.get("note") ?? "") }, now);
+  if (intent === "nominate" && mode === "nominate") result = await nominatePeers(host.ctx, id, ids(form));
+  else if (intent === "approve" && mode === "decide") result = await decideNomination(host.ctx, id, { kind: "approve", peerIds: ids(form) });
+  else if (intent === "reject" && mode === "decide") result = await decideNomination(host.ctx, id, { kind: "reject", note: String(form.get("note") ?? "") });
   else throw new Response("Bad Request", { status: 400 });
   if (!result.ok) throw redirect(`/review360/nominations/${id}?problem=${result.problem}`);
+  host.kickMail();
   await host.ctx.audit(db, { actorId: viewer.id, action: `review360.nomination.${intent}`, target: `review360_reviewee:${id}`, detail: { count: result.count } });
   throw redirect(`/review360/nominations/${id}?done=${intent}`);
 }

@@ -54,6 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         lowest: report.lowest,
         comments: report.comments,
         scale: scaleRange(def),
+        anchors: def.scale.map((a) => `${a.value} · ${pick(a.label, locale)}`),
       },
     },
     { headers },
@@ -154,6 +155,9 @@ export default function ReportPage() {
           <section className="card">
             <h2>{t("review360.report.scores")}</h2>
             <p className="muted small">{t("review360.report.scoresHint")}</p>
+            <p className="small" data-testid="scale-legend">
+              {t("review360.report.scaleLegend")}: {r.anchors.join(" / ")}
+            </p>
             <div className="table-wrap">
               <table className="table report-table" data-testid="report-table">
                 <thead>

@@ -6,6 +6,7 @@ import type { SatisfactionTables } from "../tables";
 import { getTemplate, type StoredTemplate } from "../template/templates.server";
 import { scoreResponse } from "../template/scores";
 import { INVITATION_PURPOSE } from "../campaign/campaigns.server";
+import { inGroupCommit } from "./group-commit.server";
 
 type Db = Kysely<SatisfactionTables>;
 
@@ -87,7 +88,8 @@ export type SubmitOutcome =
 /**
  * Validates the answers against the template version, computes every score and stores them as
  * numbers, completes the invitation, and opens a feedback record for a low response — all in
- * one transaction. A second submit (another tab, a double click) stores nothing new.
+ * one transaction (shared with the other submissions of the same event-loop turn, each in its own
+ * savepoint). A second submit (another tab, a double click) stores nothing new.
  */
 export async function submitResponse(ctx: PluginContext, session: SurveySession, answers: unknown, locale: Locale): Promise<SubmitOutcome> {
   const validation = compiledSurvey(session.template.survey).validate(answers, locale);
@@ -98,9 +100,9 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
   const db = ctx.db as Db;
   const now = ctx.clock().toISOString();
   const needsFollowUp = !scores.satisfied || scores.lowestLevel;
-  const outcome = await db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("satisfaction_response").select(["id", "score"]).where("recipient_id", "=", session.recipient.id).executeTakeFirst();
-    if (existing) return { ok: true as const, responseId: existing.id, duplicate: true, score: existing.score, needsFollowUp: false };
+  // Submissions of the same event-loop turn share one transaction (each in its own savepoint).
+  const outcome = await inGroupCommit(db, async (trx) => {
+    // recipient_id is unique: a second submit inserts nothing and finds the first one.
     const response = await trx
       .insertInto("satisfaction_response")
       .values({
@@ -119,8 +121,13 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
         lowest_level: scores.lowestLevel ? 1 : 0,
         answers_json: JSON.stringify(validation.data),
       })
+      .onConflict((oc) => oc.column("recipient_id").doNothing())
       .returning("id")
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!response) {
+      const existing = await trx.selectFrom("satisfaction_response").select(["id", "score"]).where("recipient_id", "=", session.recipient.id).executeTakeFirstOrThrow();
+      return { ok: true as const, responseId: existing.id, duplicate: true, score: existing.score, needsFollowUp: false };
+    }
     await trx
       .insertInto("satisfaction_item_score")
       .values(Object.entries(scores.items).map(([item, points]) => ({ response_id: response.id, campaign_id: session.campaign.id, item, points })))

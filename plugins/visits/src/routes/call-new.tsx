@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { Kysely } from "kysely";
 import { requireAction, requirePermission } from "@aftercare/core/guards.server";
 import { resolveLocale, translatorFor } from "@aftercare/core/locale.server";
@@ -15,6 +15,7 @@ import { createCall } from "../call/calls.server";
 import { activeCustomers, activeStaff, customerEquipment } from "../visit/visit-page.server";
 import { optionalId } from "../web/params";
 import { toCompanyLocal } from "../time";
+import { CustomerPicker } from "../web/CustomerPicker";
 
 async function customerOf(host: Host, request: Request) {
   const id = optionalId(new URL(request.url).searchParams.get("customer"));
@@ -79,26 +80,7 @@ export default function CallNew() {
           <SurveyForm json={d.json} data={d.values} locale={locale} onSubmit={submit} />
         </div>
       ) : (
-        <Form method="get" className="card stack" data-testid="pick-customer">
-          <label>
-            {t("visits.call.customerPick")}
-            <select name="customer" required defaultValue="">
-              <option value="" disabled>
-                {t("visits.field.customer")}
-              </option>
-              {d.customers.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.company}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div>
-            <button type="submit" className="primary">
-              {t("visits.new.continue")}
-            </button>
-          </div>
-        </Form>
+        <CustomerPicker customers={d.customers} labelKey="visits.call.customerPick" />
       )}
     </>
   );

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import type { Kysely } from "kysely";
 import { requireAction, requirePermission } from "@aftercare/core/guards.server";
 import { resolveLocale, translatorFor } from "@aftercare/core/locale.server";
@@ -15,6 +15,7 @@ import { isVisitType } from "../visit/visit-types";
 import { viewerScope } from "../scope.server";
 import { idParam, optionalId } from "../web/params";
 import { toCompanyLocal } from "../time";
+import { CustomerPicker } from "../web/CustomerPicker";
 
 /** The visit being edited (`:id`), or null for a new one. */
 function visitId(raw: string | undefined): number | null {
@@ -93,26 +94,7 @@ export default function VisitEdit() {
           <SurveyForm json={d.json} data={d.values} locale={locale} onSubmit={submit} />
         </div>
       ) : (
-        <Form method="get" className="card stack" data-testid="pick-customer">
-          <label>
-            {t("visits.new.pickCustomer")}
-            <select name="customer" required defaultValue="">
-              <option value="" disabled>
-                {t("visits.field.customer")}
-              </option>
-              {d.customers.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.company}
-                </option>
-              ))}
-            </select>
-          </label>
-          <div>
-            <button type="submit" className="primary">
-              {t("visits.new.continue")}
-            </button>
-          </div>
-        </Form>
+        <CustomerPicker customers={d.customers} labelKey="visits.new.pickCustomer" />
       )}
     </>
   );
