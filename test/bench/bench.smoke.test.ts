@@ -1,13 +1,13 @@
 // The bench harness on tiny data, in seconds, with no targets: it checks that every case still
 // produces its numbers and that the data checks hold (nothing lost, nothing stored or sent twice),
 // so `npm run bench` cannot rot between the times someone runs it. Uses the production build the
-// browser suite's global setup made (AFTERCARE_BUILD_DIR, default `build`).
-import { describe, expect, it } from "vitest";
+// browser suite's global setup made for this run.
+import { describe, expect, inject, it } from "vitest";
 import { mailAndImportSuite, satisfactionSuite } from "./lib/cases.mjs";
 import { review360Suite } from "./lib/review360.mjs";
 import { formatTable, tableRows } from "./lib/table.mjs";
 
-const buildDir = process.env.AFTERCARE_BUILD_DIR ?? "build";
+const buildDir = inject("buildDir");
 // The global setup builds with the test plugin mounted: run the server the same way.
 const env = { AFTERCARE_TEST_PLUGINS: "1" };
 const number = (x: unknown) => typeof x === "number" && Number.isFinite(x);
@@ -69,6 +69,7 @@ describe("the bench harness (tiny data, no targets)", () => {
   it("case 6: the 360 report (or a reason it is skipped)", { timeout: 120_000 }, async () => {
     const r = await review360Suite({ reviewees: 6, raters: 4, teamSize: 5, reportRuns: 2 });
     results.review360 = r;
+    expect(r.error).toBeUndefined();
     if (r.skipped) expect(typeof r.skipped).toBe("string");
     else for (const x of [r.revieweeMs, r.heatmapMs]) expect(number(x)).toBe(true);
   });

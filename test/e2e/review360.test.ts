@@ -1,7 +1,8 @@
-// The 360 review end to end on the production build: a manager opens a cycle for the field
-// engineers and assigns a peer and a customer to Li Na; the peer fills the review after login;
-// the customer fills it from the link in the caught mail; the manager closes the cycle and
-// releases the report; Li Na reads it — and nobody else can.
+// The 360 review end to end on the production build: a manager sets up a draft cycle for the
+// field engineers, adds a behaviour statement of their own, opens it and assigns a peer and a
+// customer to Li Na; the peer fills the review after login; the customer fills it from the link
+// in the caught mail, answering "Not observed" on the new statement; the manager closes the cycle
+// and releases the report; Li Na reads it — and nobody else can.
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -31,13 +32,18 @@ async function useEnglish(p: Page) {
   }
 }
 
-/** Fills every rating of the 360 form with `score` (page by page), a comment, and submits. */
-async function fillReview(p: Page, score: number, comment: string) {
+const NEW_STATEMENT = "Checks the repaired equipment with the customer before leaving.";
+
+/** Fills every rating of the 360 form with `score` (page by page) — "Not observed" on `notObserved` — a comment, and submits. */
+async function fillReview(p: Page, score: number, comment: string, notObserved: string | null = null) {
   await p.locator('[data-form-ready="1"]').waitFor();
   for (let page = 0; page < 3; page++) {
     const ratings = p.locator(".sd-question[data-name]:visible");
     const names = await ratings.evaluateAll((els) => els.map((e) => e.getAttribute("data-name")!));
-    for (const name of names) await p.locator(`[data-name="${name}"]`).getByText(new RegExp(`^${score} · `)).click();
+    for (const name of names) {
+      const answer = name === notObserved ? /^Not observed$/ : new RegExp(`^${score} · `);
+      await p.locator(`[data-name="${name}"]`).getByText(answer).click();
+    }
     await p.locator(".sd-navigation__next-btn").click();
   }
   await p.locator('[data-name="strengths"] textarea').fill(comment);
@@ -63,7 +69,7 @@ afterAll(async () => {
 });
 
 describe("360 review, end to end", () => {
-  it("the manager opens a cycle for the field engineers (minimums lowered to 1 for this test)", async () => {
+  it("the manager sets up a draft for the field engineers (minimums lowered to 1), adds a statement and opens it", async () => {
     const p = manager.page;
     await open(p, `${app.url}/review360/cycles/new`);
     await p.locator('[data-form-ready="1"]').waitFor();
@@ -72,9 +78,19 @@ describe("360 review, end to end", () => {
     await p.locator('[data-name="staffKinds"]').getByText("Field service engineers", { exact: true }).click();
     await p.locator('[data-name="min_peers"] input').fill("1");
     await p.locator('[data-name="min_customers"] input').fill("1");
-    await Promise.all([p.waitForURL(/\/review360\/cycles\/\d+$/), p.locator(".sd-navigation__complete-btn").click()]);
+    await Promise.all([p.waitForURL(/\/review360\/cycles\/\d+\?done=created$/), p.locator(".sd-navigation__complete-btn").click()]);
     cycleId = Number(new URL(p.url()).pathname.split("/").pop());
     await waitForHydration(p);
+    // The draft starts with the default competencies; add a fifth statement to business ability.
+    await Promise.all([p.waitForURL(/\/definition$/), p.locator("[data-testid=edit-definition]").click()]);
+    await waitForHydration(p);
+    const business = p.locator("[data-testid=competency]").nth(2);
+    await business.locator("[data-testid=add-item]").click();
+    await business.locator('[data-path="competencies.2.items.4.text.zh-CN"]').fill("离开前与客户一起检查修好的设备。");
+    await business.locator('[data-path="competencies.2.items.4.text.en"]').fill(NEW_STATEMENT);
+    await Promise.all([p.waitForURL(/done=definition/), p.locator("[data-testid=save-definition]").click()]);
+    await waitForHydration(p);
+    expect(await p.locator("[data-testid=cycle-definition]").textContent()).toContain(NEW_STATEMENT);
     // With every minimum reachable there is nothing to warn about; opening assigns four reviewees.
     expect(await p.locator("[data-testid=minimum-warnings]").count()).toBe(0);
     await p.locator('[data-intent="open"]').click();
@@ -119,7 +135,8 @@ describe("360 review, end to end", () => {
     const p = customer.page;
     await open(p, link);
     expect(await p.locator("html").getAttribute("lang")).toBe("en");
-    await fillReview(p, 3, "Patient with our operators.");
+    // The new statement (business_5) is one the customer cannot judge.
+    await fillReview(p, 3, "Patient with our operators.", "business_5");
     expect(await open(p, link)).toBe(404);
     await p.locator("[data-testid=link-invalid]").waitFor();
   });
@@ -148,7 +165,10 @@ describe("360 review, end to end", () => {
       expect(participation).toMatch(/Customers: 1 raters · weight 50%/);
       // Supervisor has not rated: hidden. Others = peers 4 and customers 3 at equal weight = 3.5.
       expect(participation).toMatch(/Supervisor: too few responses to show/);
-      expect(await p.locator("[data-testid=report-table]").textContent()).toContain("3.50");
+      const table = await p.locator("[data-testid=report-table]").textContent();
+      expect(table).toContain("3.50");
+      // The manager's statement is in the report; the customer's "Not observed" left it to the peer: others 4.00.
+      expect(await p.locator("[data-testid=report-table] tr", { hasText: NEW_STATEMENT }).textContent()).toContain("4.00");
       expect(await p.locator("[data-testid=comments]").textContent()).toContain("Patient with our operators.");
       await p.screenshot({ path: path.join(screenshots, "review360-report.png"), fullPage: true });
     } finally {

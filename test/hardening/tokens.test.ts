@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningApp } from "../e2e/support/app";
 import { countRows, withDb } from "../e2e/support/db";
 import { createClient, type HttpClient } from "../e2e/support/http";
-import { fingerprint, loggedIn, PEOPLE, scalar, startHardenedApp, tokenFor } from "./support/fixture";
+import { fingerprint, loggedIn, PEOPLE, postAction, scalar, startHardenedApp, tokenFor } from "./support/fixture";
 import { type SentCampaign, sendCampaign, validAnswers } from "./support/campaign";
 
 let app: RunningApp;
@@ -31,8 +31,8 @@ beforeAll(async () => {
   expect(page.status, "the fresh link opens").toBe(200);
   const { csrfFrom } = await import("../e2e/support/http");
   const csrf = csrfFrom(await page.text());
-  const submitted = await customer.post(`${ROUTES.satisfaction}${usedToken}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
-  expect(submitted.status, (await submitted.text()).slice(0, 300)).toBe(200);
+  const submitted = await postAction(customer, `${ROUTES.satisfaction}${usedToken}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
+  expect(submitted.status, submitted.body.slice(0, 300)).toBe(200);
   expiredToken = campaign.links[1].token;
   withDb(app.dbFile, (db) => db.prepare("update invitations set expires_at = ? where id = ?").run(new Date(Date.now() - 60_000).toISOString(), campaign.links[1].invitationId));
 });
@@ -73,8 +73,9 @@ describe.each(Object.keys(ROUTES) as (keyof typeof ROUTES)[])("%s personal links
       const html = await res.text();
       expect(res.status, name).toBe(404);
       expect(res.headers.get("Cache-Control"), name).toBe("no-store");
-      expect(html, name).toContain("This link cannot be used");
-      pages.set(name, invalidCard(html));
+      const card = invalidCard(html);
+      expect(card, name).toContain("This link cannot be used");
+      pages.set(name, card);
     }
     // One page for all: nothing tells a guessed id from a wrong secret or a used link.
     expect(new Set(pages.values()).size).toBe(1);
@@ -87,12 +88,12 @@ describe.each(Object.keys(ROUTES) as (keyof typeof ROUTES)[])("%s personal links
     const csrf = await customer.csrf("/login");
     for (const [name, token] of Object.entries(badTokens(route))) {
       for (const intent of ["submit", "progress"]) {
-        const res = await customer.post(`${ROUTES[route]}${token}`, { _csrf: csrf, intent, payload: JSON.stringify(validAnswers()) });
-        const body = await res.text();
+        const res = await postAction(customer, `${ROUTES[route]}${token}`, { _csrf: csrf, intent, payload: JSON.stringify(validAnswers()) });
+        const body = res.body;
         // A draft save from a dead link answers "not saved" quietly (the page is gone already).
         if (route === "review360" && intent === "progress") {
           expect([200, 404], `${name} ${intent}`).toContain(res.status);
-          if (res.status === 200) expect(body, `${name} ${intent}`).toContain('"saved":false');
+          if (res.status === 200) expect(body, `${name} ${intent}`).toContain('"saved",false');
         } else {
           expect(res.status, `${name} ${intent}: ${body.slice(0, 200)}`).toBe(404);
         }
@@ -128,12 +129,15 @@ describe("a valid link still works after all that", () => {
     const { token, recipientId } = campaign.links[4];
     const page = await customer.get(`${ROUTES.satisfaction}${token}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).not.toContain("This link cannot be used");
+    // A personal page is never cached, nor sends its URL to other sites as a referrer.
+    expect(page.headers.get("Cache-Control")).toBe("no-store");
+    expect(page.headers.get("Referrer-Policy")).toMatch(/^(same-origin|no-referrer)$/);
+    expect(invalidCard(await page.text())).toBeNull();
     const csrf = await customer.csrf("/login");
-    const first = await customer.post(`${ROUTES.satisfaction}${token}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
-    expect(first.status).toBe(200);
-    const again = await customer.post(`${ROUTES.satisfaction}${token}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
-    expect(again.status).toBe(404);
+    const first = await postAction(customer, `${ROUTES.satisfaction}${token}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
+    expect(first).toEqual({ status: 200, body: expect.stringContaining('"ok",true') });
+    const again = await postAction(customer, `${ROUTES.satisfaction}${token}`, { _csrf: csrf, intent: "submit", payload: JSON.stringify(validAnswers()) });
+    expect(again).toEqual({ status: 404, body: expect.stringContaining('"invalid",true') });
     expect(scalar(app.dbFile, "select count(*) from satisfaction_response where recipient_id = ?", recipientId)).toBe(1);
   });
 });

@@ -232,7 +232,7 @@ async function caseReport({ server, db, app, template, campaignIds, managerSessi
   const raw = openDb(server.dbFile);
   try {
     const { db: kdb, log } = timedKysely(app, raw);
-    const pickCampaign = (i) => campaignIds[(Math.floor(campaignIds.length / 2) + i * 7) % campaignIds.length];
+    const pickCampaign = (i) => campaignIds[(((Math.floor(campaignIds.length / 2) + i * 7) % campaignIds.length) + campaignIds.length) % campaignIds.length];
     // Database time of campaignReport (the app's own function and SQL), a different campaign each run.
     await app.campaignReport(kdb, pickCampaign(-1));
     const dbMs = [];

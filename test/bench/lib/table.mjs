@@ -58,9 +58,10 @@ export function tableRows(results, { judge = true } = {}) {
   }
   const r360 = results.review360;
   if (r360?.skipped) rows.push(row("6", "360 report", `skipped: ${r360.skipped}`, ""));
+  else if (r360?.error) rows.push(row("6", "360 report", "could not run", "", null, "", judge ? { op: "==", value: "ran", on: "value", text: "runs" } : null, r360.error));
   else if (r360) {
     rows.push(row("6", `360: one reviewee's report (${r360.reviewees} × ${r360.raters} raters)`, r360.revieweeMs, "ms", null, "", t(atMost(100, "ms"))));
-    rows.push(row("6", `360: team heatmap of ${r360.teamSize} reviewees`, r360.heatmapMs, "ms", null, "", t(atMost(500, "ms"))));
+    rows.push(row("6", `360: team heatmap of ${r360.teamSize} reviewees`, r360.heatmapMs, "ms", null, "", t(atMost(500, "ms")), `${fmt(r360.answers, 0)} answers in the cycle`));
   }
   if (s) rows.push(row("7", "Server RSS, peak through cases 1–3", s.rss.peakMb, "MB", null, "", t(atMost(250, "MB")), Object.entries(s.rss.peakMbByCase ?? {}).map(([k, v]) => `${k}: ${fmt(v, 0)}`).join(", ")));
   return rows;

@@ -84,3 +84,13 @@ export function fingerprint(dbFile: string, except: readonly string[] = []): Rec
 export function scalar<T = number>(dbFile: string, sqlText: string, ...args: unknown[]): T {
   return withDb(dbFile, (db) => db.prepare(sqlText).pluck().get(...args) as T);
 }
+
+/**
+ * POSTs a form the way the app's own pages do (Remix single fetch: `<path>.data`), so the answer is
+ * the action's own status and data rather than the page re-rendered after it.
+ */
+export async function postAction(client: HttpClient, pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const [path, query] = pathname.split("?");
+  const res = await client.post(`${path}.data${query ? `?${query}` : ""}`, fields, headers);
+  return { status: res.status, body: await res.text() };
+}

@@ -92,9 +92,9 @@ describe("a cycle's own competencies, statements and scale", () => {
       ["c2", ["c2_1"]],
       ["comments", ["strengths", "improve"]],
     ]);
-    const rating = survey.pages![0].elements![0] as { title: unknown; rateValues: { value: unknown; text: Record<string, string> }[] };
-    expect(rating.title).toEqual({ default: "30 分钟内响应来电。", en: "Answers calls within 30 minutes.", "zh-cn": "30 分钟内响应来电。" });
-    expect(rating.rateValues.map((v) => [v.value, v.text.en, v.text.default])).toEqual([
+    const rating = survey.pages![0].elements![0] as unknown as { title: unknown; rateValues: { value: unknown; text: Record<string, string> }[] };
+    expect(rating.title).toEqual({ default: "Answers calls within 30 minutes.", en: "Answers calls within 30 minutes.", "zh-cn": "30 分钟内响应来电。" });
+    expect(rating.rateValues.map((v) => [v.value, v.text.en, v.text["zh-cn"]])).toEqual([
       [1, "1 · Poor", "1 · 很差"],
       [2, "2 · Fair", "2 · 较差"],
       [3, "3 · Average", "3 · 一般"],

@@ -14,8 +14,12 @@ export const COMMENT_MAX_LENGTH = 2000;
 export const NOT_OBSERVED = "na";
 export const NOT_OBSERVED_LABEL: Bilingual = { en: "Not observed", "zh-CN": "无法评价" };
 
+/**
+ * SurveyJS localizable text. English must be the default: SurveyJS's own default locale is "en",
+ * and for it SurveyJS reads `default` — with Chinese there, English readers got Chinese forms.
+ */
 function loc(text: Bilingual) {
-  return { default: text["zh-CN"], en: text.en, "zh-cn": text["zh-CN"] };
+  return { default: text.en, en: text.en, "zh-cn": text["zh-CN"] };
 }
 
 function fill(text: Bilingual, name: string): Bilingual {

@@ -222,6 +222,7 @@ export const en: Record<string, string> = {
   "review360.definition.scaleHint": "Ratings go from 1 (lowest) to 5 (highest); give each anchor a label in both languages. Customers may also answer “{{na}}” on a statement they cannot judge.",
   "review360.definition.save": "Save competencies and scale",
   "review360.definition.reset": "Start again from the defaults",
+  "review360.definition.errorAt": "{{place}}: {{message}}",
   "review360.definition.errors": "Please correct the following:",
   "review360.definition.missingText": "the text is missing",
   "review360.definition.tooLong": "longer than {{max}} characters",

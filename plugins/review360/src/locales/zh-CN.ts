@@ -222,6 +222,7 @@ export const zhCN: Record<string, string> = {
   "review360.definition.scaleHint": "评分从 1（最低）到 5（最高）；请为每一级填写中英文说明。客户对无法判断的项目还可以选择“{{na}}”。",
   "review360.definition.save": "保存评估维度和评分量表",
   "review360.definition.reset": "恢复默认设置",
+  "review360.definition.errorAt": "{{place}}：{{message}}",
   "review360.definition.errors": "请修改以下内容：",
   "review360.definition.missingText": "未填写",
   "review360.definition.tooLong": "超过 {{max}} 个字符",

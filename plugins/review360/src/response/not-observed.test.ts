@@ -46,7 +46,7 @@ describe("not observed / 无法评价", () => {
     expect(customer).toHaveLength(12);
     for (const q of customer) {
       expect(q.rateValues.map((v) => v.value)).toEqual([1, 2, 3, 4, 5, NOT_OBSERVED]);
-      expect(q.rateValues[5].text).toEqual({ default: "无法评价", en: "Not observed", "zh-cn": "无法评价" });
+      expect(q.rateValues[5].text).toEqual({ default: "Not observed", en: "Not observed", "zh-cn": "无法评价" });
     }
     const self = await h.rdb.selectFrom("review360_assignment").select("id").where("reviewee_id", "=", rid).where("rater_group", "=", "self").executeTakeFirstOrThrow();
     const staff = ratingsOf((await openStaffReview(h.rdb, self.id, t.reviewee))!.survey);

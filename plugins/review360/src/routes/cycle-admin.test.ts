@@ -148,8 +148,8 @@ describe("editing a draft's competencies and scale", () => {
     expect(bad.status).toBe(400);
     expect(bad.data).toEqual({
       errors: [
-        { path: "competencies.1.title.en", message: "评估维度 2 · 英文: 未填写" },
-        { path: "competencies.1.items", message: "评估维度 2: 请至少添加一条行为描述" },
+        { path: "competencies.1.title.en", message: "评估维度 2 · 英文：未填写" },
+        { path: "competencies.1.items", message: "评估维度 2：请至少添加一条行为描述" },
       ],
     });
     const garbage = await outcome(() => definitionAction(post(`/review360/cycles/${id}/definition`, { id: String(id) }, t.manager, { definition: "{not json" })));

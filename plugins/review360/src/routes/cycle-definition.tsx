@@ -43,7 +43,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const parsed = parseDefinitionInput(input);
   if (!parsed.ok) {
-    return data({ errors: parsed.errors.map((e) => ({ path: e.path, message: [errorPlace(e.path, t), t(e.key, e.params)].filter(Boolean).join(": ") })) }, { status: 400 });
+    const message = (e: (typeof parsed.errors)[number]) => {
+      const place = errorPlace(e.path, t);
+      return place ? t("review360.definition.errorAt", { place, message: t(e.key, e.params) }) : t(e.key, e.params);
+    };
+    return data({ errors: parsed.errors.map((e) => ({ path: e.path, message: message(e) })) }, { status: 400 });
   }
   const change = await saveDefinition(host.ctx, id, parsed.definition, viewer.id);
   if (!change.ok && change.problem === "not-found") throw new Response("Not Found", { status: 404 });

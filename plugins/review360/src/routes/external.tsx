@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
@@ -14,6 +14,9 @@ import { ReviewForm } from "../components/ReviewForm";
 function invalid() {
   return data({ invalid: true as const }, { status: 404, headers: { "Cache-Control": "no-store" } });
 }
+
+/** The loader's no-store and no-referrer reach the page itself (Remix sends only what `headers` returns). */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 /** A customer rates a staff member from their personal link, without an account. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

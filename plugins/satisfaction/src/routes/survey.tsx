@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { type ShouldRevalidateFunction, useFetcher, useLoaderData } from "@remix-run/react";
 import { useCallback, useMemo, useRef } from "react";
 import { getHost } from "@aftercare/core/host.server";
@@ -14,6 +14,9 @@ import { markOpened, openSurvey, saveProgress, submitResponse } from "../respons
 function invalid() {
   return data({ invalid: true as const }, { status: 404, headers: { "Cache-Control": "no-store" } });
 }
+
+/** The loader's no-store and no-referrer reach the page itself (Remix sends only what `headers` returns). */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const host = await getHost();
