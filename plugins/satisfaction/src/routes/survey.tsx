@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, data, type HeadersFunction, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { type ShouldRevalidateFunction, useFetcher, useLoaderData } from "@remix-run/react";
+import { type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { useCallback, useMemo, useRef } from "react";
 import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
@@ -91,6 +91,15 @@ export default function SurveyPage() {
     [progress, csrf],
   );
   const completedHtml = useMemo(() => `<div class="survey-thanks" data-testid="survey-thanks"><h3>${t("satisfaction.survey.thanks")}</h3></div>`, [t]);
+  // Without JavaScript the form posts as a document: the answer is stored, then thank the customer.
+  const posted = useActionData<typeof action>();
+  if (posted && "ok" in posted && posted.ok) {
+    return (
+      <div className="card narrow survey-thanks" data-testid="survey-thanks">
+        <h3>{t("satisfaction.survey.thanks")}</h3>
+      </div>
+    );
+  }
   if (d.invalid) return <LinkInvalid />;
   return (
     <div className="survey-page">
