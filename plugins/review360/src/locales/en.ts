@@ -63,6 +63,7 @@ export const en: Record<string, string> = {
   "review360.nomination.done.nominate": "Your nomination was sent to your supervisor.",
   "review360.nomination.done.approve": "Approved: the peers can now fill in their reviews.",
   "review360.nomination.done.reject": "The list was returned to the reviewee.",
+  "review360.assignment.approved": "Approved",
   "review360.assignment.proposed": "Proposed",
   "review360.assignment.open": "Not submitted",
   "review360.assignment.submitted": "Submitted",

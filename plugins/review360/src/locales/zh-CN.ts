@@ -63,6 +63,7 @@ export const zhCN: Record<string, string> = {
   "review360.nomination.done.nominate": "提名已提交给您的上级。",
   "review360.nomination.done.approve": "已批准，被提名的同事现在可以填写评估。",
   "review360.nomination.done.reject": "名单已退回被评估人。",
+  "review360.assignment.approved": "已批准",
   "review360.assignment.proposed": "已提名",
   "review360.assignment.open": "未提交",
   "review360.assignment.submitted": "已提交",

@@ -129,7 +129,8 @@ export default function Nominations() {
             {d.peers.length === 0 ? <li className="muted">{t("review360.nomination.none")}</li> : null}
             {d.peers.map((p) => (
               <li key={p.assignmentId}>
-                {p.name} <span className="muted">· {t(`review360.assignment.${p.status}`)}</span>
+                {/* The reviewee never learns which peers have submitted: only "approved" (open or submitted). */}
+                {p.name} <span className="muted">· {t(d.mode === "nominate" && p.status !== "proposed" ? "review360.assignment.approved" : `review360.assignment.${p.status}`)}</span>
               </li>
             ))}
           </ul>

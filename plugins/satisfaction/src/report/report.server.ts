@@ -180,24 +180,54 @@ export interface TrendPoint {
   readonly shareSatisfied: number | null;
 }
 
-/** Index and satisfied share of every sent campaign, oldest first (one grouped query). */
-export async function satisfactionTrend(db: Db): Promise<TrendPoint[]> {
-  const campaigns = await db.selectFrom("satisfaction_campaign").select(["id", "name", "period", "sent_at"]).where("status", "in", ["open", "closed"]).orderBy("sent_at").orderBy("id").execute();
-  const stats = await db
+type TrendStats = { readonly n: number; readonly idx: number | null; readonly share: number | null };
+
+/**
+ * Trend figures of campaigns closed long enough ago that no submission can still be landing. A
+ * closed campaign takes no more answers and responses are never changed or deleted, so these
+ * never change: the trend (on the dashboard, the campaign list and every report) then reads only
+ * the open and recently closed campaigns instead of every response ever given.
+ */
+const settledTrend = new WeakMap<Db, Map<number, TrendStats>>();
+/** How long after closing a campaign's figures are taken as final (far above any request's duration). */
+export const TREND_SETTLED_MS = 10 * 60_000;
+
+/**
+ * Index and satisfied share of every sent campaign, oldest first: one grouped query over the
+ * campaigns whose figures can still change, the others from the settled cache.
+ */
+export async function satisfactionTrend(db: Db, now: Date = new Date()): Promise<TrendPoint[]> {
+  const campaigns = await db
+    .selectFrom("satisfaction_campaign")
+    .select(["id", "name", "period", "sent_at", "status", "closed_at"])
+    .where("status", "in", ["open", "closed"])
+    .orderBy("sent_at")
+    .orderBy("id")
+    .execute();
+  let cache = settledTrend.get(db);
+  if (!cache) settledTrend.set(db, (cache = new Map()));
+  const settledBefore = new Date(now.getTime() - TREND_SETTLED_MS).toISOString();
+  const settled = (c: (typeof campaigns)[number]) => c.status === "closed" && c.closed_at !== null && c.closed_at <= settledBefore;
+  const live = campaigns.filter((c) => !(settled(c) && cache.has(c.id))).map((c) => c.id);
+  let query = db
     .selectFrom("satisfaction_response")
     .select(["campaign_id", sql<number>`count(*)`.as("n"), sql<number>`avg(score)`.as("idx"), sql<number>`avg(satisfied)`.as("share")])
-    .groupBy("campaign_id")
-    .execute();
-  const byCampaign = new Map(stats.map((s) => [s.campaign_id, s]));
+    .groupBy("campaign_id");
+  if (live.length < campaigns.length) query = query.where("campaign_id", "in", live);
+  const stats = live.length ? await query.execute() : [];
+  const byCampaign = new Map<number, TrendStats>(stats.map((s) => [s.campaign_id, { n: Number(s.n), idx: Number(s.idx), share: Number(s.share) }]));
+  for (const c of campaigns) {
+    if (settled(c) && !cache.has(c.id)) cache.set(c.id, byCampaign.get(c.id) ?? { n: 0, idx: null, share: null });
+  }
   return campaigns.map((c) => {
-    const s = byCampaign.get(c.id);
+    const s = cache.get(c.id) ?? byCampaign.get(c.id);
     return {
       campaignId: c.id,
       name: c.name,
       period: c.period,
-      responses: Number(s?.n ?? 0),
-      index: s ? Number(s.idx) : null,
-      shareSatisfied: s ? Number(s.share) : null,
+      responses: s?.n ?? 0,
+      index: s && s.n > 0 ? s.idx : null,
+      shareSatisfied: s && s.n > 0 ? s.share : null,
     };
   });
 }
