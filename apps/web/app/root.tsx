@@ -1,5 +1,5 @@
-import { data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { data, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, type ShouldRevalidateFunction, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { getViewer, sessionPolicy } from "@aftercare/core/guards.server";
 import { resolveLocale, translatorFor } from "@aftercare/core/locale.server";
@@ -8,9 +8,24 @@ import { I18nProvider, useI18n } from "@aftercare/i18n/i18n-react";
 import { createTranslator } from "@aftercare/i18n";
 import type { RootData } from "@aftercare/ui";
 import { buildNav } from "./nav.server";
+import { pageMessages } from "./messages.server";
 import "./styles.css";
 
 export const meta: MetaFunction = () => [{ title: "Aftercare" }];
+
+/** A page rendered by the error boundary keeps the thrown answer's Retry-After and Cache-Control (a 429 says when to retry). */
+export const headers: HeadersFunction = ({ errorHeaders }) => {
+  const headers = new Headers();
+  for (const name of ["Retry-After", "Cache-Control"]) {
+    const value = errorHeaders?.get(name);
+    if (value) headers.set(name, value);
+  }
+  return headers;
+};
+
+/** Moving to another section (plugin) needs that section's messages: reload the root's data then. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ currentUrl, nextUrl, defaultShouldRevalidate }) =>
+  currentUrl.pathname.split("/")[1] !== nextUrl.pathname.split("/")[1] || defaultShouldRevalidate;
 
 export const links = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
@@ -21,7 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const csrf = ensureCsrfCookie(request, sessionPolicy(host).secure);
   const body: RootData = {
     locale,
-    messages: host.messages[locale],
+    messages: pageMessages(host, locale, new URL(request.url).pathname),
     csrf: csrfTokenFor(csrf.value, host.config.sessionSecret),
     viewer: viewer ? { id: viewer.id, name: viewer.name, role: viewer.role, permissions: [...viewer.permissions] } : null,
     nav: buildNav(host.plugins, viewer, t),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTranslator, negotiateLocale } from "./translate";
+import { createTranslator, formatDateTime, negotiateLocale } from "./translate";
 
 describe("negotiateLocale", () => {
   it.each([
@@ -22,4 +22,19 @@ describe("createTranslator", () => {
   it("leaves unknown placeholders visible", () => expect(t("greet", { name: "Li" })).toBe("Hello Li, {{count}} new"));
   it("returns the key when a message is missing", () => expect(t("nope")).toBe("nope"));
   it("does not read inherited properties as values", () => expect(t("greet", { name: "x", count: 1, toString: "y" } as never)).toBe("Hello x, 1 new"));
+});
+
+describe("formatDateTime", () => {
+  it("formats in China time by default, date only or with time, in both languages", () => {
+    // 2026-12-31T16:30Z is 2027-01-01 00:30 in Asia/Shanghai (UTC+8).
+    expect(formatDateTime("2026-12-31T16:30:00.000Z", "zh-CN")).toBe("2027/01/01");
+    expect(formatDateTime("2026-12-31T16:30:00.000Z", "en", { time: true })).toBe("01/01/2027, 00:30");
+    expect(formatDateTime("2026-12-31T16:30:00.000Z", "en", { timeZone: "UTC" })).toBe("12/31/2026");
+    // The cached formatter of one call does not leak its options into another.
+    expect(formatDateTime("2026-12-31T16:30:00.000Z", "zh-CN", { time: true })).toBe("2027/01/01 00:30");
+  });
+  it("answers empty text for missing or invalid input", () => {
+    expect(formatDateTime(null, "en")).toBe("");
+    expect(formatDateTime("not a date", "en")).toBe("");
+  });
 });
