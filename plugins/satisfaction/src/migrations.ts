@@ -148,6 +148,18 @@ const initial: Migration = {
   },
 };
 
+// The report's breakdowns by region, tier and owner read only this index (benchmark case 3).
+const breakdownIndex: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createIndex("satisfaction_response_campaign_breakdown")
+      .on("satisfaction_response")
+      .columns(["campaign_id", "region", "tier", "owner_id", "score", "satisfied"])
+      .execute();
+  },
+};
+
 export const satisfactionMigrations: Record<string, Migration> = {
   "2026-11-27-01-initial": initial,
+  "2026-11-27-02-breakdown-index": breakdownIndex,
 };
