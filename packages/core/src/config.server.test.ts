@@ -38,6 +38,8 @@ describe("parseConfig", () => {
       sessionAbsoluteHours: 12,
       loginMaxFailures: 5,
       loginLockMinutes: 15,
+      linkMaxFailures: 30,
+      linkLockMinutes: 15,
       seedDemo: true,
       mailWorker: true,
       logLevel: "info",
@@ -58,6 +60,8 @@ describe("parseConfig", () => {
       SEED_DEMO: "no",
       MAIL_WORKER: "off",
       LOGIN_MAX_FAILURES: "3",
+      LINK_MAX_FAILURES: "50",
+      LINK_LOCK_MINUTES: "60",
     });
     expect(config).toMatchObject({
       publicBaseUrl: "https://service.example.com",
@@ -65,6 +69,8 @@ describe("parseConfig", () => {
       seedDemo: false,
       mailWorker: false,
       loginMaxFailures: 3,
+      linkMaxFailures: 50,
+      linkLockMinutes: 60,
     });
   });
 
@@ -91,10 +97,11 @@ describe("parseConfig", () => {
   });
 
   it("reports bad numbers and flags with their names", () => {
-    const error = errorOf({ SESSION_SECRET: SECRET, PORT: "70000", SESSION_IDLE_MINUTES: "1.5", SEED_DEMO: "maybe" });
+    const error = errorOf({ SESSION_SECRET: SECRET, PORT: "70000", SESSION_IDLE_MINUTES: "1.5", LINK_MAX_FAILURES: "0", SEED_DEMO: "maybe" });
     expect(error.problems).toEqual([
       'PORT must be a whole number from 1 to 65535 (got "70000")',
       'SESSION_IDLE_MINUTES must be a whole number from 1 to 43200 (got "1.5")',
+      'LINK_MAX_FAILURES must be a whole number from 1 to 100000 (got "0")',
       'SEED_DEMO must be true or false (got "maybe")',
     ]);
   });

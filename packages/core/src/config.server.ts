@@ -17,6 +17,9 @@ export interface Config {
   readonly sessionAbsoluteHours: number;
   readonly loginMaxFailures: number;
   readonly loginLockMinutes: number;
+  /** Invalid personal-link requests a client address may make before it is locked out (HTTP 429). */
+  readonly linkMaxFailures: number;
+  readonly linkLockMinutes: number;
   /** Seed demo data when the database is empty. */
   readonly seedDemo: boolean;
   /** Run the outbox worker in this process. */
@@ -116,6 +119,8 @@ export function parseConfig(env: Env = process.env): Config {
   const sessionAbsoluteHours = integer(env, "SESSION_ABSOLUTE_HOURS", 12, 1, 24 * 90, problems);
   const loginMaxFailures = integer(env, "LOGIN_MAX_FAILURES", 5, 1, 1000, problems);
   const loginLockMinutes = integer(env, "LOGIN_LOCK_MINUTES", 15, 1, 60 * 24, problems);
+  const linkMaxFailures = integer(env, "LINK_MAX_FAILURES", 30, 1, 100_000, problems);
+  const linkLockMinutes = integer(env, "LINK_LOCK_MINUTES", 15, 1, 60 * 24, problems);
   const seedDemo = flag(env, "SEED_DEMO", true, problems);
   const mailWorker = flag(env, "MAIL_WORKER", true, problems);
   checkSessionSecret(env, problems);
@@ -133,6 +138,8 @@ export function parseConfig(env: Env = process.env): Config {
     sessionAbsoluteHours,
     loginMaxFailures,
     loginLockMinutes,
+    linkMaxFailures,
+    linkLockMinutes,
     seedDemo,
     mailWorker,
     logLevel,

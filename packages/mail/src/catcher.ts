@@ -39,7 +39,8 @@ async function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
 }
 
 async function store(db: Kysely<MailTables>, raw: Buffer, session: SMTPServerSession, receivedAt: string): Promise<void> {
-  const parsed = await simpleParser(raw);
+  // textAsHtml (the text part turned into HTML, with a link search over it) is never stored: skip it.
+  const parsed = await simpleParser(raw, { skipTextToHtml: true });
   const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : null;
   await db
     .insertInto("mail_caught")

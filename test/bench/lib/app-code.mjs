@@ -42,22 +42,31 @@ export async function loadAppCode() {
   return loaded;
 }
 
+/** CPU time (user + system) of this process in ms since `from` (a `process.cpuUsage()` value). */
+const cpuSince = (from) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
 /**
  * A Kysely over a better-sqlite3 handle whose statements are timed: `log` collects
- * `{ sql, ms }` for every statement Kysely prepares and runs (prepare + execution).
+ * `{ sql, params, ms, cpuMs }` for every statement Kysely prepares and runs (prepare + execution;
+ * `ms` is wall time, `cpuMs` the CPU time this process spent, which a busy shared machine does
+ * not inflate).
  */
 export function timedKysely(app, raw) {
   const log = [];
-  const timedStatement = (stmt, sql, prepareMs) =>
+  const timedStatement = (stmt, sql, prepare) =>
     new Proxy(stmt, {
       get(target, prop) {
         if (prop === "all" || prop === "run" || prop === "get") {
           return (...args) => {
             const t0 = performance.now();
+            const c0 = process.cpuUsage();
             try {
               return target[prop](...args);
             } finally {
-              log.push({ sql, params: args[0], ms: prepareMs + performance.now() - t0 });
+              log.push({ sql, params: args[0], ms: prepare.ms + performance.now() - t0, cpuMs: prepare.cpuMs + cpuSince(c0) });
             }
           };
         }
@@ -70,8 +79,9 @@ export function timedKysely(app, raw) {
       if (prop === "prepare") {
         return (sql) => {
           const t0 = performance.now();
+          const c0 = process.cpuUsage();
           const stmt = target.prepare(sql);
-          return timedStatement(stmt, sql, performance.now() - t0);
+          return timedStatement(stmt, sql, { ms: performance.now() - t0, cpuMs: cpuSince(c0) });
         };
       }
       if (prop === "close") return () => {};
@@ -81,4 +91,12 @@ export function timedKysely(app, raw) {
   });
   const db = new app.Kysely({ dialect: new app.SqliteDialect({ database }) });
   return { db, log };
+}
+
+/** Runs `fn` and returns its wall and CPU time in ms with its value. */
+export async function measure(fn) {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const value = await fn();
+  return { ms: performance.now() - t0, cpuMs: cpuSince(c0), value };
 }

@@ -97,16 +97,18 @@ export function seedCustomers(db, { count, prefix, ownerIds = [], region = null,
   })();
 }
 
-function insertCampaign(db, { templateId, name, status, audience, createdBy, inScope = 0, sentAt = null }) {
+function insertCampaign(db, { templateId, name, status, audience, createdBy, inScope = 0, sentAt = null, closedAt = null }) {
   const now = Date.now();
   const iso = (days) => new Date(now + days * 86_400_000).toISOString();
+  const opens = sentAt ?? iso(-1);
+  const closes = closedAt ?? iso(30);
   return Number(
     db
       .prepare(
         `insert into satisfaction_campaign (name, period, template_id, audience_json, status, opens_at, closes_at, reminder_after_days, reminder_max, in_scope, created_by, created_at, sent_at, closed_at)
          values (?, ?, ?, ?, ?, ?, ?, 7, 0, ?, ?, ?, ?, ?)`,
       )
-      .run(name, name, templateId, JSON.stringify(audience ?? { tiers: [], regions: [], ownerId: null }), status, iso(-1), iso(30), inScope, createdBy ?? null, iso(-1), sentAt, status === "closed" ? iso(0) : null)
+      .run(name, name, templateId, JSON.stringify(audience ?? { tiers: [], regions: [], ownerId: null }), status, opens, closes, inScope, createdBy ?? null, opens, sentAt, status === "closed" ? closes : null)
       .lastInsertRowid,
   );
 }
@@ -207,13 +209,16 @@ export function seedAnsweredCampaigns(db, { template, campaigns, customerIds, sc
     );
     for (let c = 0; c < campaigns; c++) {
       const year = 2000 + Math.floor(c / 4);
+      // Quarterly campaigns of the past, each closed 30 days after it was sent.
+      const sentAt = Date.UTC(year, (c % 4) * 3, 1);
       const campaignId = insertCampaign(db, {
         templateId: template.id,
         name: `Bench ${year} Q${(c % 4) + 1}`,
         status: "closed",
         createdBy,
         inScope: customerIds.length,
-        sentAt: new Date(Date.UTC(year, (c % 4) * 3, 1)).toISOString(),
+        sentAt: new Date(sentAt).toISOString(),
+        closedAt: new Date(sentAt + 30 * 86_400_000).toISOString(),
       });
       ids.push(campaignId);
       recipients.run(campaignId);

@@ -103,6 +103,8 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
     output: () => out,
     /** Resident memory of the server process in MB (from /proc), or null once it has exited. */
     rssMb: () => rssMb(child.pid),
+    /** CPU time (user + system) the server process has used so far, in ms (10 ms resolution). */
+    cpuMs: () => cpuMs(child.pid),
     async stop() {
       if (alive()) {
         child.kill("SIGTERM");
@@ -119,6 +121,16 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
     throw error;
   }
   return server;
+}
+
+/** utime + stime of a process in ms (from /proc, clock ticks of 10 ms), or NaN. */
+export function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** VmRSS of a process in MB, or null. */

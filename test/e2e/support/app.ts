@@ -55,7 +55,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const url = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // The runner's own settings must not leak into the app under test.
-  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES"]) delete childEnv[key];
+  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "LINK_MAX_FAILURES", "LINK_LOCK_MINUTES"]) delete childEnv[key];
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
   Object.assign(childEnv, {
     // The build the global setup made for this run (apps/web/build when run without it).

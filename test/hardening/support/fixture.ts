@@ -27,8 +27,12 @@ export function buildPath(): string {
   return path.join(repoRoot, "apps/web", inject("buildDir") ?? "build");
 }
 
+/**
+ * The server under attack. Every test client comes from 127.0.0.1, so the personal-link guessing
+ * limit is raised out of the way unless a test sets LINK_MAX_FAILURES itself (link-guessing.test.ts).
+ */
 export async function startHardenedApp(env: Record<string, string> = {}): Promise<RunningApp> {
-  return startApp({ SESSION_SECRET, ...env });
+  return startApp({ SESSION_SECRET, LINK_MAX_FAILURES: "100000", ...env });
 }
 
 /** The personal-link token of an invitation id (the server derives it the same way). */

@@ -6,6 +6,7 @@ import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
 import { LOCALE_COOKIE, localeCookie, resolveLocale } from "@aftercare/core/locale.server";
 import { readCookie } from "@aftercare/core/cookies";
+import { guardLink } from "@aftercare/core/link-guard.server";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { markOpened, openCustomerReview, saveDraft, submitReview } from "../response/review-session.server";
 import { ReviewForm } from "../components/ReviewForm";
@@ -21,7 +22,10 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 /** A customer rates a staff member from their personal link, without an account. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const host = await getHost();
-  const session = await openCustomerReview(host.ctx, params.token ?? "");
+  const session = await guardLink(request, host, async () => {
+    const opened = await openCustomerReview(host.ctx, params.token ?? "");
+    return opened?.invitation ? opened : null;
+  });
   if (!session || !session.invitation) return invalid();
   // First visit: show the form in the customer's preferred language (they can switch).
   if (!readCookie(request.headers.get("Cookie"), LOCALE_COOKIE) && resolveLocale(request, null) !== session.invitation.locale) {
@@ -40,7 +44,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formAction, current
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { host, form } = await requirePublicAction(request);
-  const session = await openCustomerReview(host.ctx, params.token ?? "");
+  const session = await guardLink(request, host, () => openCustomerReview(host.ctx, params.token ?? ""));
   if (!session) return form.get("intent") === "progress" ? data({ saved: false }) : invalid();
   let answers: unknown;
   try {

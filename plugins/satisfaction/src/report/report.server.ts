@@ -80,24 +80,22 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
     recipientCounts = await db.selectFrom("satisfaction_recipient as rc").where("rc.campaign_id", "=", campaignId).select([...recipientSelect]).executeTakeFirst();
   }
 
-  // One pass over the campaign's responses, grouped as finely as the figures below need: the
-  // totals, the score distribution and the three breakdowns are all sums over these groups
-  // (one read of each response row instead of five).
+  // One pass over the campaign's responses grouped by the three breakdown columns: the totals
+  // and the breakdowns by region, tier and owner are all sums over these groups (one read of each
+  // response row instead of four).
   const groups = await responses(db, campaignId, f)
     .select([
       sql<string | null>`r.region`.as("region"),
       sql<string | null>`r.tier`.as("tier"),
       sql<number | null>`r.owner_id`.as("owner"),
-      sql<number>`case when r.score < 10 then 0 when r.score < 20 then 1 when r.score < 30 then 2 when r.score < 40 then 3 when r.score < 50 then 4 when r.score < 60 then 5 when r.score < 70 then 6 when r.score < 80 then 7 when r.score < 90 then 8 else 9 end`.as("band"),
       sql<number>`count(*)`.as("n"),
       sql<number>`sum(r.score)`.as("total"),
       sql<number>`sum(r.satisfied)`.as("satisfied"),
     ])
-    .groupBy(["r.region", "r.tier", "r.owner_id", "band"])
+    .groupBy(["r.region", "r.tier", "r.owner_id"])
     .execute();
   type Sums = { n: number; total: number; satisfied: number };
   const totals: Sums = { n: 0, total: 0, satisfied: 0 };
-  const distribution = Array.from({ length: 10 }, () => 0);
   const byRegion = new Map<string | null, Sums>();
   const byTier = new Map<string | null, Sums>();
   const byOwner = new Map<number | null, Sums>();
@@ -113,12 +111,18 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
     totals.n += g.n;
     totals.total += g.total;
     totals.satisfied += g.satisfied;
-    distribution[Number(row.band)] += g.n;
     add(byRegion, row.region, g);
     add(byTier, row.tier, g);
     add(byOwner, row.owner === null ? null : Number(row.owner), g);
   }
   const returned = totals.n;
+
+  // The score distribution reads only the scores (the campaign index covers them when unfiltered).
+  const bands = await responses(db, campaignId, f)
+    .select([sql<number>`case when r.score < 10 then 0 when r.score < 20 then 1 when r.score < 30 then 2 when r.score < 40 then 3 when r.score < 50 then 4 when r.score < 60 then 5 when r.score < 70 then 6 when r.score < 80 then 7 when r.score < 90 then 8 else 9 end`.as("band"), sql<number>`count(*)`.as("n")])
+    .groupBy("band")
+    .execute();
+  const distribution = Array.from({ length: 10 }, (_, b) => Number(bands.find((x) => Number(x.band) === b)?.n ?? 0));
 
   const itemSelect = [sql<string>`s.item`.as("item"), sql<number>`avg(s.points)`.as("average"), sql<number>`count(*)`.as("answers")] as const;
   const itemRows = filtered(f)

@@ -2,22 +2,23 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction } from "@aftercare/core/guards.server";
+import { guardLink } from "@aftercare/core/link-guard.server";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { CsrfField, Notice } from "@aftercare/ui";
 import { INVITATION_PURPOSE } from "../campaign/campaigns.server";
 import { optOut } from "../response/survey-session.server";
 
 // Opting out takes a button press (a POST): mail scanners that follow links must not unsubscribe anyone.
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const host = await getHost();
-  const check = await host.ctx.invitations.check(params.token ?? "", INVITATION_PURPOSE, { acceptUsed: true });
-  if (!check.ok) return data({ valid: false }, { status: 404 });
+  const valid = await guardLink(request, host, async () => (await host.ctx.invitations.check(params.token ?? "", INVITATION_PURPOSE, { acceptUsed: true })).ok);
+  if (!valid) return data({ valid: false }, { status: 404 });
   return { valid: true };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { host } = await requirePublicAction(request);
-  if (!(await optOut(host.ctx, params.token ?? ""))) return data({ done: false }, { status: 404 });
+  if (!(await guardLink(request, host, () => optOut(host.ctx, params.token ?? "")))) return data({ done: false }, { status: 404 });
   return { done: true };
 }
 

@@ -5,6 +5,7 @@ import { getHost } from "@aftercare/core/host.server";
 import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.server";
 import { LOCALE_COOKIE, localeCookie, resolveLocale } from "@aftercare/core/locale.server";
 import { readCookie } from "@aftercare/core/cookies";
+import { guardLink } from "@aftercare/core/link-guard.server";
 import { SurveyForm } from "@aftercare/forms/survey-form";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { useRootData, useSurveySubmit } from "@aftercare/ui";
@@ -20,7 +21,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const host = await getHost();
-  const session = await openSurvey(host.ctx, params.token ?? "");
+  const session = await guardLink(request, host, () => openSurvey(host.ctx, params.token ?? ""));
   if (!session) return invalid();
   // First visit: show the survey in the customer's preferred language (they can switch).
   if (!readCookie(request.headers.get("Cookie"), LOCALE_COOKIE) && resolveLocale(request, null) !== session.invitation.locale) {
@@ -40,7 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { host, form } = await requirePublicAction(request);
-  const session = await openSurvey(host.ctx, params.token ?? "");
+  const session = await guardLink(request, host, () => openSurvey(host.ctx, params.token ?? ""));
   if (!session) return invalid();
   let answers: unknown;
   try {
