@@ -147,9 +147,23 @@ const server = http.createServer(async (req, res) => {
   }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > MAX_BODY) {
-    res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
-    res.end("Payload Too Large / 上传内容过大");
-    req.resume();
+    // Let the client finish sending (up to a bound) before answering: a client still writing when
+    // the socket closes sees a reset instead of this answer.
+    let discarded = 0;
+    const refuse = () => {
+      if (res.headersSent) return;
+      res.writeHead(413, { "Content-Type": "text/plain; charset=utf-8", Connection: "close" });
+      res.end("Payload Too Large / 上传内容过大");
+    };
+    req.on("data", (chunk) => {
+      discarded += chunk.length;
+      if (discarded > 4 * MAX_BODY) {
+        refuse();
+        req.destroy();
+      }
+    });
+    req.on("end", refuse);
+    req.on("error", () => {});
     return;
   }
   const controller = new AbortController();
