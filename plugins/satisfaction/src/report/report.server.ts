@@ -56,6 +56,12 @@ function responses(db: Db, campaignId: number, f: ReportFilter) {
 
 const filtered = (f: ReportFilter) => f.region !== null || f.tier !== null || f.ownerId !== null;
 
+/** The 10-point band of a score: [0–10) → 0, …, [80–90) → 8, 90 and above → 9 (below 0 → 0). */
+export function scoreBand(score: number): number {
+  for (let band = 0; band < 9; band++) if (score < (band + 1) * 10) return band;
+  return 9;
+}
+
 /**
  * The analysis report (顾客满意度调查分析报告) of one campaign: SQL aggregates over the numeric
  * columns stored at submission (indexed by campaign), combined by the pure scoring functions.
@@ -117,25 +123,35 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
   }
   const returned = totals.n;
 
-  // The score distribution reads only the scores (the campaign index covers them when unfiltered).
-  const bands = await responses(db, campaignId, f)
-    .select([sql<number>`case when r.score < 10 then 0 when r.score < 20 then 1 when r.score < 30 then 2 when r.score < 40 then 3 when r.score < 50 then 4 when r.score < 60 then 5 when r.score < 70 then 6 when r.score < 80 then 7 when r.score < 90 then 8 else 9 end`.as("band"), sql<number>`count(*)`.as("n")])
-    .groupBy("band")
+  // The score distribution: responses per distinct score, read in the order of the campaign's
+  // score index (no sorting), then put into bands here with the same comparisons SQL would make.
+  const scores = await responses(db, campaignId, f)
+    .select([sql<number>`r.score`.as("score"), sql<number>`count(*)`.as("n")])
+    .groupBy("r.score")
     .execute();
-  const distribution = Array.from({ length: 10 }, (_, b) => Number(bands.find((x) => Number(x.band) === b)?.n ?? 0));
+  const distribution = Array.from({ length: 10 }, () => 0);
+  for (const row of scores) distribution[scoreBand(Number(row.score))] += Number(row.n);
 
-  const itemSelect = [sql<string>`s.item`.as("item"), sql<number>`avg(s.points)`.as("average"), sql<number>`count(*)`.as("answers")] as const;
+  // Item averages: answers per item and level, read in the order of the item index (a count is
+  // cheaper than an average per entry), averaged here.
+  const itemSelect = [sql<string>`s.item`.as("item"), sql<number>`s.points`.as("points"), sql<number>`count(*)`.as("n")] as const;
   const itemRows = filtered(f)
     ? await responses(db, campaignId, f)
         .innerJoin("satisfaction_item_score as s", "s.response_id", "r.id")
         .select([...itemSelect])
-        .groupBy("s.item")
+        .groupBy(["s.item", "s.points"])
         .execute()
-    : await db.selectFrom("satisfaction_item_score as s").where("s.campaign_id", "=", campaignId).select([...itemSelect]).groupBy("s.item").execute();
-  const byItem = new Map(itemRows.map((r) => [r.item, r]));
+    : await db.selectFrom("satisfaction_item_score as s").where("s.campaign_id", "=", campaignId).select([...itemSelect]).groupBy(["s.item", "s.points"]).execute();
+  const byItem = new Map<string, { answers: number; points: number }>();
+  for (const row of itemRows) {
+    const entry = byItem.get(row.item) ?? { answers: 0, points: 0 };
+    entry.answers += Number(row.n);
+    entry.points += Number(row.points) * Number(row.n);
+    byItem.set(row.item, entry);
+  }
   const averages: ItemAverage[] = def.items.map((i) => {
-    const row = byItem.get(i.id);
-    return { item: i.id, average: row ? Number(row.average) : null, answers: Number(row?.answers ?? 0) };
+    const entry = byItem.get(i.id);
+    return { item: i.id, average: entry && entry.answers > 0 ? entry.points / entry.answers : null, answers: entry?.answers ?? 0 };
   });
 
   const ownerIds = [...byOwner.keys()].filter((id): id is number => Number.isInteger(id) && id !== null && id > 0);
