@@ -50,5 +50,7 @@ if (!fs.existsSync(chromium)) {
 }
 
 if (broken.length) console.log(`\nProblems: ${broken.join("; ")}`);
-console.log(`\n${passed} passed, ${failed} failed`);
+const summary = `${passed} passed, ${failed} failed`;
+if (process.env.AFTERCARE_TEST_SUMMARY) fs.writeFileSync(process.env.AFTERCARE_TEST_SUMMARY, summary);
+console.log(`\n${summary}`);
 process.exit(broken.length || failed ? 1 : 0);

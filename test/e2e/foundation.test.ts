@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
-import { login, open, type OpenBrowser, openBrowser, waitForHydration } from "./support/browser";
+import { login, open, type OpenBrowser, openBrowser, useLocale } from "./support/browser";
 import { countRows, withDb } from "./support/db";
 import { ADMIN, DEMO_PASSWORD, STAFF } from "./support/http";
 
@@ -37,15 +37,6 @@ afterAll(async () => {
 });
 
 const navLink = (p: Page, text: string) => p.locator("nav.sidebar a", { hasText: new RegExp(`^${text}$`) });
-
-/** Puts the interface in `locale` through the language switch (the admin's saved choice). */
-async function useLocale(p: Page, locale: "en" | "zh-CN"): Promise<void> {
-  await waitForHydration(p);
-  if ((await p.locator("html").getAttribute("lang")) === locale) return;
-  await p.locator("[data-testid=switch-language]").click();
-  await p.locator(`html[lang="${locale}"]`).waitFor({ state: "attached" });
-  await waitForHydration(p);
-}
 
 async function screenshot(p: Page, name: string): Promise<void> {
   await p.screenshot({ path: path.join(screenshots, `${name}.png`) });

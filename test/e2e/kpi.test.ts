@@ -4,7 +4,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./support/app";
-import { login, open, type OpenBrowser, openBrowser, waitForHydration } from "./support/browser";
+import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
 import { withDb } from "./support/db";
 import { DEMO_PASSWORD, MANAGER } from "./support/http";
 
@@ -16,20 +16,11 @@ const browsers: OpenBrowser[] = [];
 let sheetId: number;
 let month: string;
 
-async function useEnglish(p: Page) {
-  await waitForHydration(p);
-  if ((await p.locator("html").getAttribute("lang")) !== "en") {
-    await p.locator("[data-testid=switch-language]").click();
-    await p.locator('html[lang="en"]').waitFor({ state: "attached" });
-    await waitForHydration(p);
-  }
-}
-
 async function as(email: string): Promise<Page> {
   const b = await openBrowser();
   browsers.push(b);
   await login(b.page, app.url, email, DEMO_PASSWORD);
-  await useEnglish(b.page);
+  await useLocale(b.page, "en");
   return b.page;
 }
 

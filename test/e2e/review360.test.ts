@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
-import { login, open, type OpenBrowser, openBrowser, waitForHydration } from "./support/browser";
+import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
 import { withDb } from "./support/db";
 import { DEMO_PASSWORD, MANAGER, STAFF } from "./support/http";
 
@@ -22,15 +22,6 @@ let cycleId: number;
 let revieweeId: number;
 let link: string;
 let customerEmail: string;
-
-async function useEnglish(p: Page) {
-  await waitForHydration(p);
-  if ((await p.locator("html").getAttribute("lang")) !== "en") {
-    await p.locator("[data-testid=switch-language]").click();
-    await p.locator('html[lang="en"]').waitFor({ state: "attached" });
-    await waitForHydration(p);
-  }
-}
 
 const NEW_STATEMENT = "Checks the repaired equipment with the customer before leaving.";
 
@@ -58,7 +49,7 @@ beforeAll(async () => {
   peer = await openBrowser();
   customer = await openBrowser({ viewport: { width: 390, height: 844 } });
   await login(manager.page, app.url, MANAGER, DEMO_PASSWORD);
-  await useEnglish(manager.page);
+  await useLocale(manager.page, "en");
 });
 
 afterAll(async () => {
@@ -115,7 +106,7 @@ describe("360 review, end to end", () => {
   it("the peer sees the review in Reviews to do after login and fills it", async () => {
     const p = peer.page;
     await login(p, app.url, STAFF, DEMO_PASSWORD);
-    await useEnglish(p);
+    await useLocale(p, "en");
     expect(await p.locator('[data-widget="review360-todo"]').textContent()).toContain("Review 李娜 Li Na");
     await open(p, `${app.url}/review360`);
     const row = p.locator("[data-testid=reviews-todo] tr", { hasText: "李娜 Li Na" });
@@ -156,7 +147,7 @@ describe("360 review, end to end", () => {
     try {
       const p = liNa.page;
       await login(p, app.url, LI_NA, DEMO_PASSWORD);
-      await useEnglish(p);
+      await useLocale(p, "en");
       await open(p, `${app.url}/review360`);
       await Promise.all([p.waitForURL(/\/review360\/reports\/\d+$/), p.locator("[data-testid=my-reports] a").first().click()]);
       await waitForHydration(p);

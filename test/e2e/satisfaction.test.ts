@@ -6,7 +6,7 @@ import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
-import { login, open, type OpenBrowser, openBrowser, waitForHydration } from "./support/browser";
+import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
 import { withDb } from "./support/db";
 import { DEMO_PASSWORD, MANAGER } from "./support/http";
 
@@ -22,22 +22,13 @@ function day(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function useEnglish(p: Page) {
-  await waitForHydration(p);
-  if ((await p.locator("html").getAttribute("lang")) !== "en") {
-    await p.locator("[data-testid=switch-language]").click();
-    await p.locator('html[lang="en"]').waitFor({ state: "attached" });
-    await waitForHydration(p);
-  }
-}
-
 beforeAll(async () => {
   fs.mkdirSync(screenshots, { recursive: true });
   app = await startApp();
   manager = await openBrowser();
   customer = await openBrowser({ viewport: { width: 390, height: 844 } });
   await login(manager.page, app.url, MANAGER, DEMO_PASSWORD);
-  await useEnglish(manager.page);
+  await useLocale(manager.page, "en");
 });
 
 afterAll(async () => {

@@ -71,3 +71,12 @@ export async function login(page: Page, url: string, email: string, password: st
   }
   await waitForHydration(page);
 }
+
+/** Puts the interface in `locale` through the language switch (saved for a logged-in user). */
+export async function useLocale(page: Page, locale: "en" | "zh-CN"): Promise<void> {
+  await waitForHydration(page);
+  if ((await page.locator("html").getAttribute("lang")) === locale) return;
+  await page.locator("[data-testid=switch-language]").click();
+  await page.locator(`html[lang="${locale}"]`).waitFor({ state: "attached" });
+  await waitForHydration(page);
+}
