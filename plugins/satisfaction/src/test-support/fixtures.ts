@@ -18,28 +18,9 @@ import { openSurvey, submitResponse, type SubmitOutcome } from "../response/surv
 
 export type Db = Kysely<SatisfactionTables>;
 
-/** A clock the test sets and moves; `now()` is what the host reads. */
-export interface TestClock {
-  readonly now: () => Date;
-  set(iso: string): void;
-  /** Moves forward by days (fractions allowed). */
-  advanceDays(days: number): void;
-  iso(): string;
-}
+import { testClock, type TestClock } from "@aftercare/core/test-clock";
 
-export function testClock(startIso: string): TestClock {
-  let current = new Date(startIso);
-  return {
-    now: () => new Date(current.getTime()),
-    set(iso) {
-      current = new Date(iso);
-    },
-    advanceDays(days) {
-      current = new Date(current.getTime() + days * 86_400_000);
-    },
-    iso: () => current.toISOString(),
-  };
-}
+export { testClock, type TestClock };
 
 /** `iso` plus `days` days, as ISO text. */
 export function plusDays(iso: string, days: number): string {

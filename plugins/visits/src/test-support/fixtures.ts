@@ -15,27 +15,9 @@ import { createCall, type NewCall } from "../call/calls.server";
 
 export type Db = Kysely<VisitsTables>;
 
-/** A clock the test sets and moves. */
-export interface TestClock {
-  readonly now: () => Date;
-  set(iso: string): void;
-  advanceMinutes(minutes: number): void;
-  iso(): string;
-}
+import { testClock, type TestClock } from "@aftercare/core/test-clock";
 
-export function testClock(startIso: string): TestClock {
-  let current = new Date(startIso);
-  return {
-    now: () => new Date(current.getTime()),
-    set(iso) {
-      current = new Date(iso);
-    },
-    advanceMinutes(minutes) {
-      current = new Date(current.getTime() + minutes * 60_000);
-    },
-    iso: () => current.toISOString(),
-  };
-}
+export { testClock, type TestClock };
 
 export type VisitsHost = TestHost & { vdb: Db };
 
