@@ -32,7 +32,8 @@ export function buildSurveyJson(def: TemplateDefinition): SurveyJson {
       choices: def.scale.map((level) => ({ value: level.value, text: loc(level.label) })),
     });
     if (def.whyComments) {
-      elements.push({ type: "comment", name: whyQuestion(item.id), title: loc(WHY), maxLength: 2000, rows: 2 });
+      // Part of the item above it: not numbered as a question of its own.
+      elements.push({ type: "comment", name: whyQuestion(item.id), title: loc(WHY), maxLength: 2000, rows: 2, hideNumber: true });
     }
   }
   elements.push({ type: "comment", name: CLOSING_QUESTION, title: loc(CLOSING), maxLength: 5000, rows: 3 });
