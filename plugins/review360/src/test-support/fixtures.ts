@@ -4,17 +4,15 @@
  * Nothing here is a mock.
  */
 import type { Kysely } from "kysely";
-import type { Logger } from "@aftercare/plugin-api";
 import { DEFAULT_MIN_RATERS, DEFAULT_RATER_WEIGHTS } from "@aftercare/scoring";
 import { createTestHost, type TestHost } from "@aftercare/core/test-host.server";
-import { createOutboxWorker } from "@aftercare/mail/worker";
-import { createTransportFromUrl } from "@aftercare/mail/transport";
 import type { ReceivedMail, TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import { review360Plugin } from "../plugin";
 import type { Review360Tables } from "../tables";
 import { createCycle, openCycle, type NewCycle } from "../cycle/cycles.server";
 import { DEFAULT_DEFINITION, allItems } from "../definition/competencies";
 import { openCustomerReview, openStaffReview, submitReview, type SubmitOutcome } from "../response/review-session.server";
+import { drainOutbox as drainInto } from "@aftercare/mail/test-drain";
 
 export type Db = Kysely<Review360Tables>;
 export type Host360 = TestHost & { rdb: Db; now: { iso: string } };
@@ -32,7 +30,6 @@ export function plusDays(iso: string, days: number): string {
   return new Date(new Date(iso).getTime() + days * 86_400_000).toISOString();
 }
 
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 let seq = 0;
 
@@ -144,21 +141,7 @@ export async function submitAsCustomer(host: Host360, revieweeId: number, custom
 
 /** Sends everything queued through a real outbox worker into the test SMTP server; returns what arrived. */
 export async function drainOutbox(host: Host360, smtp: TestSmtpServer): Promise<ReceivedMail[]> {
-  const before = smtp.received.length;
-  const worker = createOutboxWorker({ db: host.db, clock: () => new Date(host.now.iso), transport: createTransportFromUrl(smtp.url), from: "Aftercare <aftercare@aftercare.test>", logger: silentLogger });
-  let sent = 0;
-  try {
-    for (;;) {
-      const round = await worker.runOnce();
-      sent += round.sent;
-      if (round.claimed === 0) break;
-      if (round.retried > 0 || round.failed > 0) throw new Error(`outbox round did not deliver: ${JSON.stringify(round)}`);
-    }
-    await smtp.waitFor(before + sent);
-  } finally {
-    await worker.stop();
-  }
-  return smtp.received.slice(before);
+  return drainInto(smtp, { db: host.db, clock: () => new Date(host.now.iso) });
 }
 
 /** A personal 360 link in a mail body. */

@@ -4,10 +4,7 @@
  * draining into the in-process SMTP server. Nothing here is a mock.
  */
 import type { Kysely } from "kysely";
-import type { Logger } from "@aftercare/plugin-api";
 import { createTestHost, type TestHost } from "@aftercare/core/test-host.server";
-import { createOutboxWorker } from "@aftercare/mail/worker";
-import { createTransportFromUrl } from "@aftercare/mail/transport";
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import { satisfactionPlugin } from "../plugin";
 import type { SatisfactionTables } from "../tables";
@@ -19,6 +16,7 @@ import { openSurvey, submitResponse, type SubmitOutcome } from "../response/surv
 export type Db = Kysely<SatisfactionTables>;
 
 import { testClock, type TestClock } from "@aftercare/core/test-clock";
+import { drainOutbox as drainInto } from "@aftercare/mail/test-drain";
 
 export { testClock, type TestClock };
 
@@ -32,7 +30,6 @@ export async function satisfactionHost(clock: TestClock): Promise<TestHost & { s
   return Object.assign(host, { sdb: host.db as unknown as Db });
 }
 
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface UserSpec {
   readonly name: string;
@@ -177,27 +174,7 @@ export async function answer(host: TestHost & { sdb: Db }, campaignId: number, c
  * test SMTP server, and returns the messages that arrived (parsed with mailparser) in this drain.
  */
 export async function drainOutbox(db: Kysely<any>, smtp: TestSmtpServer, clock: () => Date): Promise<ReceivedMail[]> {
-  const before = smtp.received.length;
-  const worker = createOutboxWorker({
-    db,
-    clock,
-    transport: createTransportFromUrl(smtp.url),
-    from: "Aftercare <aftercare@aftercare.test>",
-    logger: silentLogger,
-  });
-  let sent = 0;
-  try {
-    for (;;) {
-      const round = await worker.runOnce();
-      sent += round.sent;
-      if (round.claimed === 0) break;
-      if (round.retried > 0 || round.failed > 0) throw new Error(`outbox round did not deliver: ${JSON.stringify(round)}`);
-    }
-    await smtp.waitFor(before + sent);
-  } finally {
-    await worker.stop();
-  }
-  return smtp.received.slice(before);
+  return drainInto(smtp, { db, clock });
 }
 
 export { startTestSmtpServer };

@@ -4,10 +4,8 @@
  * draining into the in-process SMTP server. Nothing here is a mock.
  */
 import type { Kysely } from "kysely";
-import type { AftercarePlugin, Logger, Viewer } from "@aftercare/plugin-api";
+import type { AftercarePlugin, Viewer } from "@aftercare/plugin-api";
 import { createTestHost, type TestHost } from "@aftercare/core/test-host.server";
-import { createOutboxWorker } from "@aftercare/mail/worker";
-import { createTransportFromUrl } from "@aftercare/mail/transport";
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import { visitsPlugin } from "../plugin";
 import type { VisitsTables } from "../tables";
@@ -16,6 +14,7 @@ import { createCall, type NewCall } from "../call/calls.server";
 export type Db = Kysely<VisitsTables>;
 
 import { testClock, type TestClock } from "@aftercare/core/test-clock";
+import { drainOutbox as drainInto } from "@aftercare/mail/test-drain";
 
 export { testClock, type TestClock };
 
@@ -27,7 +26,6 @@ export async function visitsHost(clock: TestClock, extra: readonly AftercarePlug
   return Object.assign(host, { vdb: host.db as unknown as Db });
 }
 
-export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface UserSpec {
   readonly name: string;
@@ -116,21 +114,7 @@ export async function newCall(host: VisitsHost, props: Partial<NewCall> & { cust
 
 /** Sends everything queued through a real outbox worker into the test SMTP server; returns what arrived. */
 export async function drainOutbox(db: Kysely<any>, smtp: TestSmtpServer): Promise<ReceivedMail[]> {
-  const before = smtp.received.length;
-  const worker = createOutboxWorker({ db, transport: createTransportFromUrl(smtp.url), from: "Aftercare <aftercare@aftercare.test>", logger: silentLogger });
-  let sent = 0;
-  try {
-    for (;;) {
-      const round = await worker.runOnce();
-      sent += round.sent;
-      if (round.claimed === 0) break;
-      if (round.retried > 0 || round.failed > 0) throw new Error(`outbox round did not deliver: ${JSON.stringify(round)}`);
-    }
-    await smtp.waitFor(before + sent);
-  } finally {
-    await worker.stop();
-  }
-  return smtp.received.slice(before);
+  return drainInto(smtp, { db });
 }
 
 export { startTestSmtpServer };
