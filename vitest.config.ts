@@ -10,6 +10,8 @@ export default defineConfig({
       "apps/web/app/**/*.test.{ts,tsx}",
       "test/fixtures/*/src/**/*.test.{ts,tsx}",
     ],
+    // PostgreSQL-only files run in the PostgreSQL pass (test/vitest.pg.config.ts).
+    exclude: ["**/node_modules/**", "**/*.pg.test.{ts,tsx}"],
     environment: "node",
     pool: "forks",
     testTimeout: 20_000,

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AftercarePlugin } from "@aftercare/plugin-api";
+import { createTestSchema, testPostgresUrl } from "@aftercare/db/test-db";
 import { parseConfig } from "./config.server";
 import { createHost, type Host } from "./host.server";
 
@@ -15,13 +16,17 @@ export interface TestHostProps {
 
 export interface TestHost extends Host {
   readonly dir: string;
+  /** The SQLite file, or "" in the PostgreSQL pass. */
   readonly dbFile: string;
+  /** The database this host uses; pass it as `env.DATABASE_URL` to open a second host on it. */
+  readonly databaseUrl: string;
   /** Closes the host and deletes its folder. */
   destroy(): Promise<void>;
 }
 
 /**
- * A real host over a fresh SQLite file in a temp folder, with no background work (no mail worker,
+ * A real host over a fresh database (a SQLite file in a temp folder, or a schema of its own in the
+ * PostgreSQL pass) with no background work (no mail worker,
  * no catcher, no scheduled jobs running by themselves: call `host.runJob(name)`).
  *
  * @example
@@ -30,10 +35,13 @@ export interface TestHost extends Host {
  */
 export async function createTestHost(props: TestHostProps = {}): Promise<TestHost> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-host-"));
-  const dbFile = path.join(dir, "test.db");
+  const pgUrl = testPostgresUrl();
+  // A host opened on another host's database (env.DATABASE_URL) leaves that database to its owner.
+  const schema = pgUrl && !props.env?.DATABASE_URL ? await createTestSchema(pgUrl) : null;
+  const dbFile = schema ? "" : path.join(dir, "test.db");
   const config = parseConfig({
     DATA_DIR: dir,
-    DATABASE_URL: `file:${dbFile}`,
+    DATABASE_URL: schema ? schema.url : `file:${dbFile}`,
     PUBLIC_BASE_URL: "http://aftercare.test",
     SESSION_SECRET: "test-secret-test-secret-test-secret-0123456789",
     SEED_DEMO: props.seedDemo ? "true" : "false",
@@ -43,9 +51,11 @@ export async function createTestHost(props: TestHostProps = {}): Promise<TestHos
   const host = await createHost({ config, plugins: props.plugins ?? [], background: false, clock: props.clock });
   return Object.assign(host, {
     dir,
-    dbFile,
+    dbFile: props.env?.DATABASE_URL?.startsWith("file:") ? props.env.DATABASE_URL.slice("file:".length) : dbFile,
+    databaseUrl: config.databaseUrl,
     async destroy() {
       await host.close();
+      await schema?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   });

@@ -21,6 +21,17 @@ export function addId<T extends CreateTableBuilder<any, any>>(db: Kysely<any>, t
   return table.addColumn("id", "integer", (c) => c.primaryKey().autoIncrement()) as T;
 }
 
+/**
+ * The column type of a floating-point number: `real` on SQLite (8 bytes there), `double precision`
+ * on PostgreSQL, whose `real` is 4 bytes and would turn a weight of 0.3 into 0.30000001.
+ *
+ * @example
+ * table.addColumn("score", realType(db), (c) => c.notNull())
+ */
+export function realType(db: Kysely<any>): "real" | "double precision" {
+  return isPostgres(db) ? "double precision" : "real";
+}
+
 /** The current time as the ISO-8601 UTC text every timestamp column holds. */
 export function nowIso(clock: () => Date = () => new Date()): string {
   return clock().toISOString();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Kysely, type Migration, sql } from "kysely";
+import { isPostgres } from "./dialect";
 import { migrateAll, migrationTableName, type MigrationSet } from "./migrate";
 import { createTestDatabase, type TestDatabase } from "./test-db";
 
@@ -34,8 +35,10 @@ const demoPluginSet: MigrationSet = {
 };
 
 async function tableNames(db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
-  return rows.map((r) => r.name);
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  // PostgreSQL lists every schema's tables; a test's own are in its current schema.
+  const own = isPostgres(db) ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0].s : undefined;
+  return tables.filter((t) => t.schema === own).map((t) => t.name).sort();
 }
 
 async function recorded(db: Kysely<any>, table: string): Promise<string[]> {
@@ -154,14 +157,12 @@ describe("migrateAll", () => {
 });
 
 describe("createTestDatabase", () => {
-  it("opens a migrated SQLite file with foreign keys on and WAL journaling", async () => {
+  it("gives every test its own migrated database: tables made in one are not seen in another", async () => {
     const own = await createTestDatabase([coreSet]);
     try {
-      const { rows: fk } = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(own.db);
-      const { rows: journal } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(own.db);
-      expect(fk[0].foreign_keys).toBe(1);
-      expect(journal[0].journal_mode).toBe("wal");
+      await own.db.insertInto("things").values({ id: 1, name: "mine" }).execute();
       expect(await tableNames(own.db)).toContain("things");
+      expect(await tableNames(t.db)).not.toContain("things");
     } finally {
       await own.destroy();
     }

@@ -1,13 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
 
 export interface OpenDatabaseProps {
-  /** `file:./data/aftercare.db`, `file::memory:`, or a plain path. */
+  /** `file:./data/aftercare.db`, `file::memory:`, a plain path, or `postgres://user:pw@host:5432/db`. */
   readonly url: string;
   /** Sets SQLite's `synchronous` pragma; NORMAL is durable with WAL except on power loss. */
   readonly synchronous?: "NORMAL" | "FULL";
+}
+
+/** True for a `postgres://` or `postgresql://` URL; anything else is SQLite. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
 }
 
 /** Resolves a `file:` database URL to a filesystem path (or `:memory:`). */
@@ -17,16 +23,60 @@ export function sqlitePath(url: string): string {
   return path.resolve(raw);
 }
 
+/** A database URL with its password replaced, for logs and error messages. */
+export function redactUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
+}
+
+// PostgreSQL answers count(*) and sum(integer) as int8 and avg() as numeric, both as strings by
+// default; every value this app counts or averages fits a double, so both come back as numbers,
+// as they do on SQLite.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === INT8_OID || oid === NUMERIC_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
 /**
- * Opens the database named by a URL, with WAL, foreign keys and a busy timeout.
+ * PostgreSQL settings read from the URL besides the usual ones: `schema` (the search_path, so
+ * tests and several tenants can share one database) and `pool` (connections, default 10).
+ */
+function postgresPool(url: string): pg.Pool {
+  const u = new URL(url);
+  const schema = u.searchParams.get("schema");
+  const max = Number(u.searchParams.get("pool") ?? 10);
+  u.searchParams.delete("schema");
+  u.searchParams.delete("pool");
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`DATABASE_URL: schema "${schema}" must be lower-case letters, digits and _`);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new Error("DATABASE_URL: pool must be a whole number from 1 to 1000");
+  return new pg.Pool({
+    connectionString: u.toString(),
+    max,
+    types: pgTypes,
+    options: schema ? `-c search_path=${schema}` : undefined,
+  });
+}
+
+/**
+ * Opens the database named by a URL: PostgreSQL for `postgres://…`, otherwise SQLite with WAL,
+ * foreign keys and a busy timeout.
  *
  * @example
  * const db = openDatabase({ url: "file:./data/aftercare.db" });
+ * const shared = openDatabase({ url: "postgres://aftercare:secret@db.internal:5432/aftercare" });
  */
 export function openDatabase<DB = any>(props: OpenDatabaseProps): Kysely<DB> {
-  if (props.url.startsWith("postgres:") || props.url.startsWith("postgresql:")) {
-    throw new Error("PostgreSQL is not supported yet: DATABASE_URL must be a file: URL");
-  }
+  if (isPostgresUrl(props.url)) return new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(props.url) }) });
   const file = sqlitePath(props.url);
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);

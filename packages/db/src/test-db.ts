@@ -1,26 +1,88 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
+import pg from "pg";
 import { openDatabase } from "./open";
 import { migrateAll, type MigrationSet } from "./migrate";
+
+/**
+ * The PostgreSQL database of this test run, when the suites run against PostgreSQL: `npm test`
+ * creates a fresh database from `TEST_POSTGRES_URL` and hands its URL to the PostgreSQL pass in
+ * `AFTERCARE_TEST_POSTGRES_URL`. Undefined in the SQLite pass.
+ */
+export function testPostgresUrl(): string | undefined {
+  return process.env.AFTERCARE_TEST_POSTGRES_URL || undefined;
+}
+
+/** A schema of its own in the run's PostgreSQL database, so tests running at once never meet. */
+export interface TestSchema {
+  /** The run's database URL with `?schema=<name>`, for `openDatabase` or `DATABASE_URL`. */
+  readonly url: string;
+  readonly name: string;
+  /** Drops the schema and everything in it. */
+  drop(): Promise<void>;
+}
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates an empty schema in the run's PostgreSQL database.
+ *
+ * @example
+ * const schema = await createTestSchema(testPostgresUrl()!);
+ * const db = openDatabase({ url: schema.url });
+ */
+export async function createTestSchema(runUrl: string): Promise<TestSchema> {
+  const name = `t_${crypto.randomBytes(8).toString("hex")}`;
+  await adminQuery(runUrl, `create schema ${name}`);
+  const u = new URL(runUrl);
+  u.searchParams.set("schema", name);
+  return { url: u.toString(), name, drop: () => adminQuery(runUrl, `drop schema if exists ${name} cascade`) };
+}
 
 export interface TestDatabase<DB> {
   readonly db: Kysely<DB>;
   readonly url: string;
+  /** The SQLite file, or "" on PostgreSQL. */
   readonly file: string;
-  /** Closes the connection and deletes the file. */
+  /** Closes the connection and deletes the file (or drops the schema). */
   destroy(): Promise<void>;
 }
 
 /**
- * A fresh SQLite file in a temp folder, migrated with the given sets. Every test gets its own.
+ * A fresh database migrated with the given sets: a SQLite file in a temp folder, or a schema of
+ * its own in the run's PostgreSQL database in the PostgreSQL pass. Every test gets its own.
  *
  * @example
  * const t = await createTestDatabase([coreMigrationSet]);
  * afterEach(() => t.destroy());
  */
 export async function createTestDatabase<DB = any>(sets: readonly MigrationSet[] = []): Promise<TestDatabase<DB>> {
+  const pgUrl = testPostgresUrl();
+  if (pgUrl) {
+    const schema = await createTestSchema(pgUrl);
+    const db = openDatabase<DB>({ url: schema.url });
+    await migrateAll(db, sets);
+    return {
+      db,
+      url: schema.url,
+      file: "",
+      async destroy() {
+        await db.destroy();
+        await schema.drop();
+      },
+    };
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-db-"));
   const file = path.join(dir, "test.db");
   const url = `file:${file}`;

@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import { addId } from "@aftercare/db/dialect";
+import { addId, realType } from "@aftercare/db/dialect";
 
 // Frozen once landed: never edit a migration here, add a new one.
 const initial: Migration = {
@@ -24,11 +24,11 @@ const initial: Migration = {
       .addColumn("status", "text", (c) => c.notNull())
       .addColumn("plan_set_at", "text")
       .addColumn("plan_agreed_at", "text")
-      .addColumn("indicator_points", "real")
-      .addColumn("deduction_points", "real", (c) => c.notNull().defaultTo(0))
-      .addColumn("total", "real")
+      .addColumn("indicator_points", realType(db))
+      .addColumn("deduction_points", realType(db), (c) => c.notNull().defaultTo(0))
+      .addColumn("total", realType(db))
       .addColumn("grade", "text")
-      .addColumn("kpi_value", "real")
+      .addColumn("kpi_value", realType(db))
       .addColumn("supervisor_note", "text")
       .addColumn("employee_comment", "text")
       .addColumn("submitted_at", "text")
@@ -47,7 +47,7 @@ const initial: Migration = {
       .createTable("kpi_sheet_score")
       .addColumn("sheet_id", "integer", (c) => c.notNull().references("kpi_sheet.id").onDelete("cascade"))
       .addColumn("indicator", "text", (c) => c.notNull())
-      .addColumn("score", "real", (c) => c.notNull())
+      .addColumn("score", realType(db), (c) => c.notNull())
       .addPrimaryKeyConstraint("kpi_sheet_score_pk", ["sheet_id", "indicator"])
       .execute();
 
@@ -56,8 +56,8 @@ const initial: Migration = {
       .addColumn("position", "integer", (c) => c.notNull())
       .addColumn("description", "text", (c) => c.notNull())
       .addColumn("requirement", "text", (c) => c.notNull())
-      .addColumn("weight", "real", (c) => c.notNull())
-      .addColumn("completion", "real")
+      .addColumn("weight", realType(db), (c) => c.notNull())
+      .addColumn("completion", realType(db))
       .execute();
     await db.schema.createIndex("kpi_plan_item_sheet").on("kpi_plan_item").columns(["sheet_id", "position"]).unique().execute();
 
@@ -65,7 +65,7 @@ const initial: Migration = {
       .addColumn("sheet_id", "integer", (c) => c.notNull().references("kpi_sheet.id").onDelete("cascade"))
       .addColumn("behaviour", "text", (c) => c.notNull())
       .addColumn("label", "text", (c) => c.notNull())
-      .addColumn("points", "real", (c) => c.notNull())
+      .addColumn("points", realType(db), (c) => c.notNull())
       .addColumn("occurred_on", "text", (c) => c.notNull())
       .addColumn("note", "text", (c) => c.notNull())
       .addColumn("recorded_by", "integer", (c) => c.references("users.id"))

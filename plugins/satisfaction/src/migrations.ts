@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from "kysely";
-import { addId } from "@aftercare/db/dialect";
+import { addId, realType } from "@aftercare/db/dialect";
 
 // Frozen once landed: never edit a migration here, add a new one.
 const initial: Migration = {
@@ -61,10 +61,10 @@ const initial: Migration = {
       .addColumn("tier", "text")
       .addColumn("owner_id", "integer")
       .addColumn("submitted_at", "text", (c) => c.notNull())
-      .addColumn("score", "real", (c) => c.notNull())
+      .addColumn("score", realType(db), (c) => c.notNull())
       .addColumn("satisfied", "integer", (c) => c.notNull())
-      .addColumn("product_score", "real")
-      .addColumn("service_score", "real")
+      .addColumn("product_score", realType(db))
+      .addColumn("service_score", realType(db))
       .addColumn("lowest_level", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("answers_json", "text", (c) => c.notNull())
       .execute();
@@ -79,7 +79,7 @@ const initial: Migration = {
       .addColumn("response_id", "integer", (c) => c.notNull().references("satisfaction_response.id").onDelete("cascade"))
       .addColumn("campaign_id", "integer", (c) => c.notNull())
       .addColumn("item", "text", (c) => c.notNull())
-      .addColumn("points", "real", (c) => c.notNull())
+      .addColumn("points", realType(db), (c) => c.notNull())
       .addPrimaryKeyConstraint("satisfaction_item_score_pk", ["response_id", "item"])
       .execute();
     await db.schema.createIndex("satisfaction_item_score_campaign").on("satisfaction_item_score").columns(["campaign_id", "item", "points"]).execute();

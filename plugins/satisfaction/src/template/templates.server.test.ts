@@ -43,7 +43,7 @@ describe("the default template", () => {
     // Restart: a second host over the same file runs init again.
     await first.close();
     hosts.splice(hosts.indexOf(first), 1);
-    const second = await createTestHost({ plugins: [satisfactionPlugin], clock: () => new Date(START), env: { DATABASE_URL: `file:${first.dbFile}` } });
+    const second = await createTestHost({ plugins: [satisfactionPlugin], clock: () => new Date(START), env: { DATABASE_URL: first.databaseUrl } });
     try {
       expect(await templateRows(second.db as unknown as Db)).toHaveLength(1);
     } finally {

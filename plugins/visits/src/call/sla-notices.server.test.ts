@@ -69,7 +69,7 @@ describe("the SLA watch job (warnings at 80 %, breach notices)", () => {
     await host.close();
     hosts.splice(hosts.indexOf(host), 1);
     clock.set("2026-03-02T01:35:00.000Z");
-    const again = await createTestHost({ plugins: [visitsPlugin], clock: clock.now, env: { DATABASE_URL: `file:${host.dbFile}` } });
+    const again = await createTestHost({ plugins: [visitsPlugin], clock: clock.now, env: { DATABASE_URL: host.databaseUrl } });
     try {
       await again.runJob(SLA_WATCH_JOB);
       await again.runJob(SLA_WATCH_JOB);
