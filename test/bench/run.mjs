@@ -5,6 +5,8 @@
 //
 //   npm run bench                  everything (≈ 5–8 min on 2 cores)
 //   npm run bench -- --skip-build  reuse apps/web/build-bench from an earlier run
+//   npm run bench -- --only 1,7    only these cases (and the suites they need); case 7 is the RSS
+//                                  through whichever of cases 1–3 run
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,7 +17,16 @@ import { review360Suite } from "./lib/review360.mjs";
 import { formatTable, tableRows } from "./lib/table.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const onlyAt = argv.indexOf("--only");
+/** `--only 1,3`: the case numbers to run, or null for all. */
+const only = onlyAt >= 0 ? new Set(String(argv[onlyAt + 1] ?? "").split(",").map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 7)) : null;
+if (only && only.size === 0) {
+  console.error("--only needs case numbers 1–7, e.g. --only 1,3");
+  process.exit(2);
+}
+const want = (...cases) => !only || cases.some((c) => only.has(c));
 const buildDir = process.env.BENCH_BUILD_DIR ?? "build-bench";
 
 /** The sizes of issue 7. */
@@ -35,6 +46,7 @@ const CONFIG = {
   reviewees: 500,
   raters: 12,
   teamSize: 50,
+  only,
 };
 
 const started = Date.now();
@@ -61,9 +73,10 @@ if (args.has("--skip-build") && fs.existsSync(path.join(webDir, buildDir, "serve
 }
 
 const results = {};
-results.satisfaction = await phase("cases 1, 2, 3, 7 (satisfaction)", () => satisfactionSuite({ ...CONFIG, log }));
-results.mail = await phase("cases 4, 5 (sending, import)", () => mailAndImportSuite({ ...CONFIG, log }));
-results.review360 = await phase("case 6 (360)", () => review360Suite({ ...CONFIG, log }));
+if (only) log(`only case${only.size > 1 ? "s" : ""} ${[...only].join(", ")}`);
+if (want(1, 2, 3, 7)) results.satisfaction = await phase("cases 1, 2, 3, 7 (satisfaction)", () => satisfactionSuite({ ...CONFIG, log }));
+if (want(4, 5)) results.mail = await phase("cases 4, 5 (sending, import)", () => mailAndImportSuite({ ...CONFIG, log }));
+if (want(6)) results.review360 = await phase("case 6 (360)", () => review360Suite({ ...CONFIG, log }));
 
 const rows = tableRows(results);
 const table = formatTable(rows);
@@ -75,7 +88,7 @@ console.log(`\n${table}\n\n${summary}\n`);
 const outDir = path.join(here, "results");
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(
-  path.join(outDir, "latest.json"),
-  `${JSON.stringify({ finishedAt: new Date().toISOString(), totalMs: Date.now() - started, machine, config: CONFIG, phasesMs: phases, table: rows, summary, results }, null, 2)}\n`,
+  path.join(outDir, only ? "latest-partial.json" : "latest.json"),
+  `${JSON.stringify({ finishedAt: new Date().toISOString(), totalMs: Date.now() - started, machine, config: { ...CONFIG, only: only ? [...only] : null }, phasesMs: phases, table: rows, summary, results }, null, 2)}\n`,
 );
-log(`written test/bench/results/latest.json`);
+log(`written test/bench/results/${only ? "latest-partial.json" : "latest.json"}`);

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 import { addId, realType } from "@aftercare/db/dialect";
 
 // Frozen once landed: never edit a migration here, add a new one.
@@ -159,7 +159,90 @@ const breakdownIndex: Migration = {
   },
 };
 
+/**
+ * Per-campaign aggregates kept at submission (benchmark case 3): the unfiltered report reads a
+ * few hundred rows of these instead of every response and item score of the campaign.
+ *
+ * - `satisfaction_campaign_item_stat`: answers per (campaign, item, points) — the item averages.
+ * - `satisfaction_campaign_group_stat`: responses, Σ score and satisfied count per (campaign,
+ *   region, tier, owner, 10-point score band) — totals, index, satisfied share, breakdowns and
+ *   the score distribution. Key columns are NOT NULL so the submission's upsert can match them
+ *   (a NULL never equals a NULL in a unique key): no region/tier is '' (the customer form stores
+ *   an empty text as NULL, so '' is never a real value) and no owner is 0 (ids start at 1).
+ *
+ * Created and filled from the responses already stored (the same SQL the benchmark's seed uses).
+ */
+const campaignStats: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("satisfaction_campaign_item_stat")
+      .addColumn("campaign_id", "integer", (c) => c.notNull().references("satisfaction_campaign.id"))
+      .addColumn("item", "text", (c) => c.notNull())
+      .addColumn("points", realType(db), (c) => c.notNull())
+      .addColumn("answers", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("satisfaction_campaign_item_stat_pk", ["campaign_id", "item", "points"])
+      .execute();
+    await db.schema
+      .createTable("satisfaction_campaign_group_stat")
+      .addColumn("campaign_id", "integer", (c) => c.notNull().references("satisfaction_campaign.id"))
+      .addColumn("region", "text", (c) => c.notNull())
+      .addColumn("tier", "text", (c) => c.notNull())
+      .addColumn("owner_id", "integer", (c) => c.notNull())
+      .addColumn("band", "integer", (c) => c.notNull())
+      .addColumn("responses", "integer", (c) => c.notNull())
+      .addColumn("score_sum", realType(db), (c) => c.notNull())
+      .addColumn("satisfied", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("satisfaction_campaign_group_stat_pk", ["campaign_id", "region", "tier", "owner_id", "band"])
+      .execute();
+    // The report's recipient counts (all, and sent = status 'invited') read only this index.
+    await db.schema.createIndex("satisfaction_recipient_campaign_status").on("satisfaction_recipient").columns(["campaign_id", "status"]).execute();
+    await backfillCampaignStats(db);
+  },
+};
+
+/**
+ * Fills the two aggregate tables from the stored responses and item scores (of the given
+ * campaigns, or all). Portable SQL: INSERT … SELECT with GROUP BY over a derived table. The band
+ * is `scoreBand` (report/campaign-stats.server.ts) in SQL: the first b in 0…8 with score < (b + 1)·10, else 9.
+ * Exported for the benchmark's seed, which loads responses directly.
+ */
+export async function backfillCampaignStats(db: Kysely<any>, campaignIds?: readonly number[]): Promise<void> {
+  if (campaignIds && campaignIds.length === 0) return;
+  let items = db.selectFrom("satisfaction_item_score").select(["campaign_id", "item", "points", sql<number>`count(*)`.as("answers")]);
+  if (campaignIds) items = items.where("campaign_id", "in", campaignIds);
+  await db
+    .insertInto("satisfaction_campaign_item_stat")
+    .columns(["campaign_id", "item", "points", "answers"])
+    .expression(items.groupBy(["campaign_id", "item", "points"]))
+    .execute();
+
+  const band = sql.raw<number>(`case ${Array.from({ length: 9 }, (_, b) => `when score < ${(b + 1) * 10} then ${b}`).join(" ")} else 9 end`);
+  let keyed = db
+    .selectFrom("satisfaction_response")
+    .select([
+      "campaign_id",
+      sql<string>`coalesce(region, '')`.as("region"),
+      sql<string>`coalesce(tier, '')`.as("tier"),
+      sql<number>`coalesce(owner_id, 0)`.as("owner_id"),
+      band.as("band"),
+      "score",
+      "satisfied",
+    ]);
+  if (campaignIds) keyed = keyed.where("campaign_id", "in", campaignIds);
+  await db
+    .insertInto("satisfaction_campaign_group_stat")
+    .columns(["campaign_id", "region", "tier", "owner_id", "band", "responses", "score_sum", "satisfied"])
+    .expression(
+      db
+        .selectFrom(keyed.as("k"))
+        .select(["k.campaign_id", "k.region", "k.tier", "k.owner_id", "k.band", sql<number>`count(*)`.as("responses"), sql<number>`sum(k.score)`.as("score_sum"), sql<number>`sum(k.satisfied)`.as("satisfied")])
+        .groupBy(["k.campaign_id", "k.region", "k.tier", "k.owner_id", "k.band"]),
+    )
+    .execute();
+}
+
 export const satisfactionMigrations: Record<string, Migration> = {
   "2026-11-27-01-initial": initial,
   "2026-11-27-02-breakdown-index": breakdownIndex,
+  "2026-11-27-03-campaign-stats": campaignStats,
 };

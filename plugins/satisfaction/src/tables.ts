@@ -69,6 +69,19 @@ export interface SatisfactionTables extends CoreTables {
     answers_json: string;
   };
   satisfaction_item_score: { response_id: number; campaign_id: number; item: string; points: number };
+  /** Answers per campaign, item and points, kept at submission (migration 03). */
+  satisfaction_campaign_item_stat: { campaign_id: number; item: string; points: number; answers: number };
+  /** Responses, Σ score and satisfied count per campaign, region ('' = none), tier ('' = none), owner (0 = none) and 10-point band. */
+  satisfaction_campaign_group_stat: {
+    campaign_id: number;
+    region: string;
+    tier: string;
+    owner_id: number;
+    band: number;
+    responses: number;
+    score_sum: number;
+    satisfied: number;
+  };
   satisfaction_comment: { id: Generated<number>; response_id: number; campaign_id: number; item: string | null; text: string };
   satisfaction_feedback: {
     id: Generated<number>;

@@ -10,6 +10,7 @@ import { repoRoot } from "./server.mjs";
 const ENTRY = `
 export { campaignReport, satisfactionTrend, NO_FILTER } from "./plugins/satisfaction/src/report/report.server.ts";
 export { scoreResponse } from "./plugins/satisfaction/src/template/scores.ts";
+export { backfillCampaignStats } from "./plugins/satisfaction/src/migrations.ts";
 export { Kysely, SqliteDialect } from "kysely";
 `;
 
@@ -31,7 +32,7 @@ export async function loadAppCode() {
     format: "esm",
     target: "node20",
     outfile,
-    external: ["better-sqlite3", "argon2", "nodemailer", "smtp-server", "mailparser"],
+    external: ["better-sqlite3", "pg", "argon2", "nodemailer", "smtp-server", "mailparser"],
     logLevel: "silent",
   });
   try {

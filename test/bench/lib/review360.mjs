@@ -32,7 +32,7 @@ async function load360() {
     format: "esm",
     target: "node20",
     outfile,
-    external: ["better-sqlite3", "argon2", "nodemailer", "smtp-server", "mailparser", "react", "react-dom", "react/*", "@remix-run/*", "survey-core", "survey-react-ui"],
+    external: ["better-sqlite3", "pg", "argon2", "nodemailer", "smtp-server", "mailparser", "react", "react-dom", "react/*", "@remix-run/*", "survey-core", "survey-react-ui"],
     logLevel: "silent",
   });
   try {

@@ -3,6 +3,7 @@ import { coverageRecovery, groupSatisfaction, weakestItems, type ItemAverage } f
 import type { SatisfactionTables } from "../tables";
 import { getTemplate } from "../template/templates.server";
 import { itemGroups, itemWeights, type TemplateDefinition } from "../template/definition";
+import { NO_KEY_OWNER, NO_KEY_TEXT, scoreBand } from "./campaign-stats.server";
 
 type Db = Kysely<SatisfactionTables>;
 
@@ -56,15 +57,12 @@ function responses(db: Db, campaignId: number, f: ReportFilter) {
 
 const filtered = (f: ReportFilter) => f.region !== null || f.tier !== null || f.ownerId !== null;
 
-/** The 10-point band of a score: [0–10) → 0, …, [80–90) → 8, 90 and above → 9 (below 0 → 0). */
-export function scoreBand(score: number): number {
-  for (let band = 0; band < 9; band++) if (score < (band + 1) * 10) return band;
-  return 9;
-}
+export { scoreBand };
 
 /**
- * The analysis report (顾客满意度调查分析报告) of one campaign: SQL aggregates over the numeric
- * columns stored at submission (indexed by campaign), combined by the pure scoring functions.
+ * The analysis report (顾客满意度调查分析报告) of one campaign, combined by the pure scoring
+ * functions: for the whole campaign from the aggregates kept at submission; narrowed by a filter,
+ * from SQL aggregates over the numeric columns stored at submission (indexed by campaign).
  */
 export async function campaignReport(db: Db, campaignId: number, f: ReportFilter = NO_FILTER): Promise<CampaignReport | null> {
   const campaign = await db.selectFrom("satisfaction_campaign").selectAll().where("id", "=", campaignId).executeTakeFirst();
@@ -86,25 +84,12 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
     recipientCounts = await db.selectFrom("satisfaction_recipient as rc").where("rc.campaign_id", "=", campaignId).select([...recipientSelect]).executeTakeFirst();
   }
 
-  // One pass over the campaign's responses grouped by the three breakdown columns: the totals
-  // and the breakdowns by region, tier and owner are all sums over these groups (one read of each
-  // response row instead of four).
-  const groups = await responses(db, campaignId, f)
-    .select([
-      sql<string | null>`r.region`.as("region"),
-      sql<string | null>`r.tier`.as("tier"),
-      sql<number | null>`r.owner_id`.as("owner"),
-      sql<number>`count(*)`.as("n"),
-      sql<number>`sum(r.score)`.as("total"),
-      sql<number>`sum(r.satisfied)`.as("satisfied"),
-    ])
-    .groupBy(["r.region", "r.tier", "r.owner_id"])
-    .execute();
   type Sums = { n: number; total: number; satisfied: number };
   const totals: Sums = { n: 0, total: 0, satisfied: 0 };
   const byRegion = new Map<string | null, Sums>();
   const byTier = new Map<string | null, Sums>();
   const byOwner = new Map<number | null, Sums>();
+  const distribution = Array.from({ length: 10 }, () => 0);
   const add = <K>(map: Map<K, Sums>, key: K, g: Sums) => {
     const s = map.get(key) ?? { n: 0, total: 0, satisfied: 0 };
     s.n += g.n;
@@ -112,43 +97,70 @@ export async function campaignReport(db: Db, campaignId: number, f: ReportFilter
     s.satisfied += g.satisfied;
     map.set(key, s);
   };
-  for (const row of groups) {
-    const g = { n: Number(row.n), total: Number(row.total), satisfied: Number(row.satisfied) };
+  const addGroup = (region: string | null, tier: string | null, owner: number | null, g: Sums) => {
     totals.n += g.n;
     totals.total += g.total;
     totals.satisfied += g.satisfied;
-    add(byRegion, row.region, g);
-    add(byTier, row.tier, g);
-    add(byOwner, row.owner === null ? null : Number(row.owner), g);
+    add(byRegion, region, g);
+    add(byTier, tier, g);
+    add(byOwner, owner, g);
+  };
+  const byItem = new Map<string, { answers: number; points: number }>();
+  const addItem = (item: string, points: number, n: number) => {
+    const entry = byItem.get(item) ?? { answers: 0, points: 0 };
+    entry.answers += n;
+    entry.points += points * n;
+    byItem.set(item, entry);
+  };
+
+  if (!filtered(f)) {
+    // The whole campaign: the aggregates kept at submission (campaign-stats.server.ts), a few
+    // rows per region × tier × owner × score band and per item × level, instead of every response.
+    const groups = await db
+      .selectFrom("satisfaction_campaign_group_stat")
+      .select(["region", "tier", "owner_id", "band", "responses", "score_sum", "satisfied"])
+      .where("campaign_id", "=", campaignId)
+      .execute();
+    for (const row of groups) {
+      const g = { n: Number(row.responses), total: Number(row.score_sum), satisfied: Number(row.satisfied) };
+      addGroup(row.region === NO_KEY_TEXT ? null : row.region, row.tier === NO_KEY_TEXT ? null : row.tier, Number(row.owner_id) === NO_KEY_OWNER ? null : Number(row.owner_id), g);
+      distribution[Number(row.band)] += g.n;
+    }
+    const items = await db.selectFrom("satisfaction_campaign_item_stat").select(["item", "points", "answers"]).where("campaign_id", "=", campaignId).execute();
+    for (const row of items) addItem(row.item, Number(row.points), Number(row.answers));
+  } else {
+    // Part of the audience: the responses themselves, through the campaign's indexes. One pass
+    // grouped by the three breakdown columns gives the totals and the breakdowns.
+    const groups = await responses(db, campaignId, f)
+      .select([
+        sql<string | null>`r.region`.as("region"),
+        sql<string | null>`r.tier`.as("tier"),
+        sql<number | null>`r.owner_id`.as("owner"),
+        sql<number>`count(*)`.as("n"),
+        sql<number>`sum(r.score)`.as("total"),
+        sql<number>`sum(r.satisfied)`.as("satisfied"),
+      ])
+      .groupBy(["r.region", "r.tier", "r.owner_id"])
+      .execute();
+    for (const row of groups) {
+      addGroup(row.region, row.tier, row.owner === null ? null : Number(row.owner), { n: Number(row.n), total: Number(row.total), satisfied: Number(row.satisfied) });
+    }
+    // The score distribution: responses per distinct score, read in the order of the campaign's
+    // score index (no sorting), then put into bands here.
+    const scores = await responses(db, campaignId, f)
+      .select([sql<number>`r.score`.as("score"), sql<number>`count(*)`.as("n")])
+      .groupBy("r.score")
+      .execute();
+    for (const row of scores) distribution[scoreBand(Number(row.score))] += Number(row.n);
+    // Item averages: answers per item and level, averaged here.
+    const itemRows = await responses(db, campaignId, f)
+      .innerJoin("satisfaction_item_score as s", "s.response_id", "r.id")
+      .select([sql<string>`s.item`.as("item"), sql<number>`s.points`.as("points"), sql<number>`count(*)`.as("n")])
+      .groupBy(["s.item", "s.points"])
+      .execute();
+    for (const row of itemRows) addItem(row.item, Number(row.points), Number(row.n));
   }
   const returned = totals.n;
-
-  // The score distribution: responses per distinct score, read in the order of the campaign's
-  // score index (no sorting), then put into bands here with the same comparisons SQL would make.
-  const scores = await responses(db, campaignId, f)
-    .select([sql<number>`r.score`.as("score"), sql<number>`count(*)`.as("n")])
-    .groupBy("r.score")
-    .execute();
-  const distribution = Array.from({ length: 10 }, () => 0);
-  for (const row of scores) distribution[scoreBand(Number(row.score))] += Number(row.n);
-
-  // Item averages: answers per item and level, read in the order of the item index (a count is
-  // cheaper than an average per entry), averaged here.
-  const itemSelect = [sql<string>`s.item`.as("item"), sql<number>`s.points`.as("points"), sql<number>`count(*)`.as("n")] as const;
-  const itemRows = filtered(f)
-    ? await responses(db, campaignId, f)
-        .innerJoin("satisfaction_item_score as s", "s.response_id", "r.id")
-        .select([...itemSelect])
-        .groupBy(["s.item", "s.points"])
-        .execute()
-    : await db.selectFrom("satisfaction_item_score as s").where("s.campaign_id", "=", campaignId).select([...itemSelect]).groupBy(["s.item", "s.points"]).execute();
-  const byItem = new Map<string, { answers: number; points: number }>();
-  for (const row of itemRows) {
-    const entry = byItem.get(row.item) ?? { answers: 0, points: 0 };
-    entry.answers += Number(row.n);
-    entry.points += Number(row.points) * Number(row.n);
-    byItem.set(row.item, entry);
-  }
   const averages: ItemAverage[] = def.items.map((i) => {
     const entry = byItem.get(i.id);
     return { item: i.id, average: entry && entry.answers > 0 ? entry.points / entry.answers : null, answers: entry?.answers ?? 0 };

@@ -7,6 +7,7 @@ import { getTemplate, type StoredTemplate } from "../template/templates.server";
 import { scoreResponse } from "../template/scores";
 import { INVITATION_PURPOSE } from "../campaign/campaigns.server";
 import { inGroupCommit } from "./group-commit.server";
+import { addResponseStats } from "../report/campaign-stats.server";
 
 type Db = Kysely<SatisfactionTables>;
 
@@ -132,6 +133,16 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
       .insertInto("satisfaction_item_score")
       .values(Object.entries(scores.items).map(([item, points]) => ({ response_id: response.id, campaign_id: session.campaign.id, item, points })))
       .execute();
+    // The campaign's report aggregates, in the same transaction (savepoint) as the rows they count.
+    await addResponseStats(trx, {
+      campaignId: session.campaign.id,
+      region: session.customer.region,
+      tier: session.customer.tier,
+      ownerId: session.customer.ownerId,
+      score: scores.score,
+      satisfied: scores.satisfied,
+      items: scores.items,
+    });
     if (scores.comments.length) {
       await trx
         .insertInto("satisfaction_comment")
