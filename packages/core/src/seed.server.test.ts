@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Kysely } from "kysely";
+import { addId } from "@aftercare/db/dialect";
 import { createTestDatabase, type TestDatabase } from "@aftercare/db/test-db";
 import { mailMigrationSet } from "@aftercare/mail/migrations";
 import { type AftercarePlugin, definePlugin, type Logger, type PluginContext } from "@aftercare/plugin-api";
@@ -54,7 +55,7 @@ function demoPlugin(calls: { n: number }): AftercarePlugin {
     migrations: {
       "2026-03-01-notes": {
         async up(db: Kysely<any>) {
-          await db.schema.createTable("demo_plugin_notes").addColumn("id", "integer", (c) => c.primaryKey()).addColumn("body", "text").execute();
+          await addId(db, db.schema.createTable("demo_plugin_notes")).addColumn("body", "text").execute();
         },
       },
     },

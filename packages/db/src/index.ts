@@ -2,3 +2,4 @@ export * from "./dialect";
 export * from "./open";
 export * from "./migrate";
 export * from "./test-db";
+export * from "./schema-description";

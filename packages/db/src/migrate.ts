@@ -54,8 +54,12 @@ export async function migrateAll(db: Kysely<any>, sets: readonly MigrationSet[])
 
 async function migrateSet(db: Kysely<any>, set: MigrationSet): Promise<MigrationReport> {
   const table = migrationTableName(set.id);
+  // On PostgreSQL the bookkeeping tables live in the connection's own schema: named explicitly,
+  // because Kysely otherwise finds a same-named table in any schema and skips creating its own.
+  const schema = isPostgres(db) ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0].schema : undefined;
   const migrator = new Migrator({
     db,
+    migrationTableSchema: schema,
     provider: { getMigrations: async () => ({ ...set.migrations }) },
     migrationTableName: table,
     migrationLockTableName: `${table}_lock`,

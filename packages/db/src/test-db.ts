@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { isPostgres } from "./dialect";
 import pg from "pg";
 import { openDatabase } from "./open";
 import { migrateAll, type MigrationSet } from "./migrate";
@@ -97,4 +98,23 @@ export async function createTestDatabase<DB = any>(sets: readonly MigrationSet[]
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Fault injection for tests: makes the database refuse (with `message`) every insert into
+ * `table` whose `column` equals `value`, through a trigger in the dialect's own syntax.
+ *
+ * @example
+ * await refuseInserts(db, "mail_outbox", "to_addr", "c@example.com", "outbox refused");
+ */
+export async function refuseInserts(db: Kysely<any>, table: string, column: string, value: string, message: string): Promise<void> {
+  const name = sql.id(`refuse_${table}_${column}`);
+  const t = sql.id(table);
+  const c = sql.id(column);
+  if (isPostgres(db)) {
+    await sql`create function ${name}() returns trigger language plpgsql as $$ begin if new.${c} = ${sql.lit(value)} then raise exception ${sql.lit(message)}; end if; return new; end $$`.execute(db);
+    await sql`create trigger ${name} before insert on ${t} for each row execute function ${name}()`.execute(db);
+    return;
+  }
+  await sql`create trigger ${name} before insert on ${t} when new.${c} = ${sql.lit(value)} begin select raise(abort, ${sql.lit(message)}); end`.execute(db);
 }

@@ -83,7 +83,7 @@ describe("enqueueMany", () => {
     // A row the database refuses (NOT NULL subject) in the second chunk.
     mails[ENQUEUE_CHUNK + 5] = { ...mails[ENQUEUE_CHUNK + 5], subject: null as unknown as string };
 
-    await expect(mail.enqueueMany(db, mails)).rejects.toThrow(/NOT NULL/i);
+    await expect(mail.enqueueMany(db, mails)).rejects.toThrow(/NOT NULL|not-null/i);
     expect(await count()).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { isPostgres } from "@aftercare/db/dialect";
+import { describeSchema } from "@aftercare/db/schema-description";
 import { review360Host, type Host360 } from "./test-support/fixtures";
 
 const hosts: Host360[] = [];
@@ -7,18 +9,14 @@ afterEach(async () => {
   for (const h of hosts.splice(0)) await h.destroy();
 });
 
-async function schema(h: Host360) {
-  const rows = await sql<{ type: string; name: string; sql: string | null }>`select type, name, sql from sqlite_master where name like 'review360_%' order by type, name`.execute(h.db);
-  return rows.rows;
-}
-
 async function columns(h: Host360, table: string): Promise<string[]> {
-  const rows = await sql<{ name: string }>`select name from pragma_table_info(${table}) order by cid`.execute(h.db);
-  return rows.rows.map((r) => r.name);
+  const own = isPostgres(h.db) ? (await sql<{ s: string }>`select current_schema() as s`.execute(h.db)).rows[0].s : undefined;
+  const found = (await h.db.introspection.getTables()).find((t) => t.name === table && t.schema === own);
+  return found ? found.columns.map((c) => c.name) : [];
 }
 
 describe("review360 schema", () => {
-  it("stores answers and comments with no rater id, no timestamp and no row order (anonymity by construction)", async () => {
+  it("stores answers and comments with no rater id, no timestamp and no rater-ordered key (anonymity by construction)", async () => {
     const h = await review360Host();
     hosts.push(h);
     expect(await columns(h, "review360_answer")).toEqual(["cycle_id", "reviewee_id", "rater_group", "competency", "item", "score", "nonce"]);
@@ -27,9 +25,9 @@ describe("review360 schema", () => {
       const cols = await columns(h, table);
       // Nothing that names or orders a rater: no user, customer, invitation or assignment id, no time, no autoincrement id.
       expect(cols.filter((c) => /rater_(user|id)|user|customer|invitation|assignment|_at$|^at$|time|^id$/.test(c))).toEqual([]);
-      const ddl = (await schema(h)).find((r) => r.type === "table" && r.name === table)!.sql!;
-      // WITHOUT ROWID: no hidden rowid whose insertion order would line up with submitted_at.
-      expect(ddl.toLowerCase()).toMatch(/without rowid\s*$/);
+      // The primary key ends in the random nonce, so key order says nothing about who answered when.
+      const description = await describeSchema(h.db, table);
+      expect(description.find((l) => l.startsWith("  primary key"))).toMatch(/, nonce\)$/);
     }
     // Completion (and the time of submission) lives on the assignment, which holds no scores.
     expect(await columns(h, "review360_assignment")).toEqual([
@@ -40,6 +38,7 @@ describe("review360 schema", () => {
   it("matches the committed snapshot of the migrated tables and indexes", async () => {
     const h = await review360Host();
     hosts.push(h);
-    expect(await schema(h)).toMatchSnapshot();
+    // The same snapshot on SQLite and PostgreSQL: the migrations describe one schema on both.
+    expect((await describeSchema(h.db, "review360_")).join("\n")).toMatchSnapshot();
   });
 });

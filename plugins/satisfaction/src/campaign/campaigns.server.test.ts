@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import { refuseInserts } from "@aftercare/db/test-db";
 import type { ReceivedMail, TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import type { TestHost } from "@aftercare/core/test-host.server";
 import { previewAudience, type AudienceFilter } from "./audience.server";
@@ -156,8 +157,8 @@ describe("sending a campaign", () => {
   });
 
   it("writes invitations, recipients and mails in one transaction: when the outbox refuses a mail, none of them exist", async () => {
-    // A real SQLite trigger makes the outbox insert fail for one address.
-    await sql`create trigger refuse_c before insert on mail_outbox when new.to_addr = 'c@example.com' begin select raise(abort, 'outbox refused'); end`.execute(host.db);
+    // A real trigger makes the outbox insert fail for one address.
+    await refuseInserts(host.db, "mail_outbox", "to_addr", "c@example.com", "outbox refused");
     const id = await newCampaign();
     await expect(sendCampaign(host.ctx, id, clock.iso())).rejects.toThrow(/outbox refused/);
     expect(await countRows(host.db, "invitations")).toBe(0);
