@@ -1,3 +1,5 @@
+import { cleanText } from "@aftercare/forms/validate";
+
 /**
  * CSV reading and writing for imports and exports (RFC 4180: commas, double-quoted fields,
  * doubled quotes, CRLF or LF line ends).
@@ -73,11 +75,15 @@ export function parseCsv(input: string): string[][] {
   return rows;
 }
 
-/** Neutralises spreadsheet formulas: a cell starting with = + - @ TAB or CR gets a leading apostrophe. */
+/**
+ * Neutralises spreadsheet formulas: a cell starting with = + - @ TAB or CR gets a leading
+ * apostrophe. Text is cleaned first by the app's one rule (`cleanText`: no NUL/C0 controls, lone
+ * surrogates nor bidi overrides that would disguise a file name or link in the sheet).
+ */
 export function safeCell(value: unknown): string {
   // Real numbers (a gap of -2) are data, not formulas: only text is neutralised.
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
-  const text = value === null || value === undefined ? "" : String(value);
+  const text = value === null || value === undefined ? "" : cleanText(String(value));
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 

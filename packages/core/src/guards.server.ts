@@ -4,6 +4,7 @@ import { getHost, type Host } from "./host.server";
 import { findSession, sessionToken } from "./sessions.server";
 import { checkCsrf, CSRF_FIELD } from "./csrf.server";
 import { isLocale } from "@aftercare/i18n";
+import { cleanText } from "@aftercare/forms/validate";
 
 /** Header set by the app's HTTP server from the socket (never trusted from the client). */
 export const CLIENT_IP_HEADER = "x-aftercare-client-ip";
@@ -91,7 +92,33 @@ async function readForm(request: Request): Promise<FormData> {
   }
 }
 
-/** Checks method and CSRF of a mutation and returns its form data. Used by every action. */
+/** A JSON escape of a character `cleanText` removes (NUL/C0, surrogate halves, bidi controls). */
+const JSON_SUSPECT_ESCAPE = /\\u(?:00[01][0-9a-f]|d[89a-f][0-9a-f]{2}|202[a-e]|206[6-9])/i;
+
+function cleanDeep(value: unknown): unknown {
+  if (typeof value === "string") return cleanText(value);
+  if (Array.isArray(value)) return value.map(cleanDeep);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [cleanText(k), cleanDeep(v)]));
+  return value;
+}
+
+/**
+ * One form field with the app's hostile-character rule applied (`cleanText`: NUL and C0
+ * controls, lone surrogates, bidi overrides are removed). A JSON field (the SurveyJS `payload`)
+ * can carry them as `\u` escapes: when it does, its strings and keys are cleaned and it is
+ * written back; anything that does not parse is left for the route to refuse.
+ */
+function cleanField(value: string): string {
+  const text = cleanText(value);
+  if (!JSON_SUSPECT_ESCAPE.test(text) || !/^\s*[[{"]/.test(text)) return text;
+  try {
+    return JSON.stringify(cleanDeep(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+/** Checks method and CSRF of a mutation and returns its form data, text cleaned. Used by every action. */
 export async function readMutation(request: Request, host: Host): Promise<FormData> {
   if (request.method === "GET" || request.method === "HEAD") throw new Response("Method Not Allowed", { status: 405 });
   const origin = request.headers.get("Origin");
@@ -102,7 +129,9 @@ export async function readMutation(request: Request, host: Host): Promise<FormDa
   const token = form.get(CSRF_FIELD);
   const failure = checkCsrf(request, typeof token === "string" ? token : null, host.config.sessionSecret, allowedOrigins(host, request));
   if (failure) throw new Response(`Forbidden (CSRF: ${failure})`, { status: 403, statusText: "Forbidden" });
-  return form;
+  const cleaned = new FormData();
+  for (const [name, value] of form) cleaned.append(cleanText(name), typeof value === "string" ? cleanField(value) : value);
+  return cleaned;
 }
 
 /** Guard for a staff action: logged in, holding `permission`, CSRF checked. Returns the form. */

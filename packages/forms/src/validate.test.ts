@@ -324,6 +324,10 @@ describe("cleanText", () => {
     ["\uD800\uD83D\uDE00", "\uD83D\uDE00"],
     ["\uD800\u0000\uDC00", ""],
     ["中文 😀", "中文 😀"],
+    ["invoice\u202Efdp.exe", "invoicefdp.exe"],
+    ["\u2067a\u2069 \u202Bb\u202C \u202Ac\u202D", "a b c"],
+    ["bell\u0007 tab\tline\r\nend", "bell tab\tline\r\nend"],
+    ["\u200Fמחיר\u200E", "\u200Fמחיר\u200E"],
   ])("%j becomes %j", (input, output) => {
     expect(cleanText(input)).toBe(output);
   });

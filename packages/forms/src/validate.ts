@@ -147,17 +147,24 @@ export function compiledSurvey(json: SurveyJson): CompiledSurvey {
 }
 
 /**
- * Removes NUL bytes and unpaired UTF-16 surrogates (they break databases, JSON consumers and
- * mail); leaves everything else, including valid emoji, as is.
+ * The app's one rule for hostile characters in text it receives (decision: clean, not refuse):
+ * removes NUL and the other C0 controls except tab and line ends (they break databases, XML and
+ * mail), unpaired UTF-16 surrogates (they break JSON consumers and UTF-8), and the bidi
+ * embeddings, overrides and isolates U+202A–U+202E, U+2066–U+2069 (they reorder what a reader
+ * sees: "invoice\u202Efdp.exe" shows as "invoiceexe.pdf"). Everything else, including emoji, the
+ * plain direction marks U+200E/U+200F and Arabic or Hebrew text, is kept as is. Applied at the
+ * boundary to every form field (`readMutation` in @aftercare/core/guards.server), to every survey
+ * text answer, to entity input and CSV imports, and again to every export cell.
  *
  * @example
  * cleanText("a\u0000b\uD800") // "ab"
+ * cleanText("invoice\u202Efdp.exe") // "invoicefdp.exe"
  */
 export function cleanText(text: string): string {
   return SUSPECT_CHAR.test(text) ? text.replace(UNSAFE_CHARS, "") : text;
 }
-const SUSPECT_CHAR = /[\u0000\uD800-\uDFFF]/;
-const UNSAFE_CHARS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\u202A-\u202E\u2066-\u2069]/;
+const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 // ---------------------------------------------------------------------------------------------
 

@@ -55,7 +55,16 @@ export function safeUrl(value: string): string | undefined {
  * safeHeader("Hi\r\nBcc: x@example.com") // "Hi Bcc: x@example.com"
  */
 export function safeHeader(value: string): string {
-  return value.replace(/[\r\n\0\u0085\u2028\u2029]+/g, " ").trim();
+  return stripBidi(value).replace(/[\r\n\0\u0085\u2028\u2029]+/g, " ").trim();
+}
+
+/**
+ * Removes the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that would
+ * make "invoice\u202Efdp.exe" read "invoiceexe.pdf" in a subject, a body or a link text — the
+ * same characters forms' `cleanText` removes from input (mail does not depend on forms).
+ */
+function stripBidi(value: string): string {
+  return value.replace(/[\u202A-\u202E\u2066-\u2069]/g, "");
 }
 
 const LINK_FALLBACK: Readonly<Record<EmailLocale, string>> = {
@@ -78,7 +87,14 @@ function paragraphHtml(text: string, style: string): string {
  *   paragraphs: ["Tell us about your last service visit."],
  *   button: { label: "Answer the survey", url: "https://aftercare.example.com/s/abc" } });
  */
-export function renderEmail(props: RenderEmailProps): RenderedEmail {
+export function renderEmail(input: RenderEmailProps): RenderedEmail {
+  const props: RenderEmailProps = {
+    ...input,
+    heading: stripBidi(input.heading),
+    paragraphs: input.paragraphs.map(stripBidi),
+    button: input.button ? { label: stripBidi(input.button.label), url: input.button.url } : undefined,
+    footer: input.footer?.map(stripBidi),
+  };
   const url = props.button ? safeUrl(props.button.url) : undefined;
   const button = props.button && url ? { label: props.button.label, url } : undefined;
   const footer = props.footer ?? [];

@@ -1,3 +1,4 @@
+import { cleanText as cleanTextRule } from "@aftercare/forms/validate";
 import type { EntityDef, FieldDef, FieldErrors, ValidationContext } from "./types";
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
@@ -18,12 +19,9 @@ export type EntityValues = Record<string, string | number | null>;
 function cleanText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "string" && typeof value !== "number") return null;
-  // Drop NUL bytes, other C0 controls except tab/newline, bidi overrides, embeddings and isolates
-  // (they reorder what a reader sees), and lone surrogates.
-  const text = String(value)
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202A-\u202E\u2066-\u2069]/g, "")
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "")
-    .trim();
+  // The app's one rule (forms' cleanText): NUL and C0 controls, bidi overrides, embeddings and
+  // isolates, lone surrogates are dropped.
+  const text = cleanTextRule(String(value)).trim();
   return text === "" ? null : text;
 }
 
