@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, every package's vitest suite, then the browser suite against a
-// production build. Ends with the plain line "N passed, N failed" that CI reads.
+// production build, all on SQLite; then, when TEST_POSTGRES_URL names a PostgreSQL server, the
+// database, mail, core and plugin suites and the browser suite again on a fresh PostgreSQL
+// database. Ends with the plain line "N passed, N failed" that CI reads.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -39,7 +41,8 @@ run("unit and integration tests", "npx", ["vitest", "run", "--reporter=default",
 countVitest(unitReport, "unit");
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!fs.existsSync(chromium)) {
+const haveChromium = fs.existsSync(chromium);
+if (!haveChromium) {
   console.error(`\nChromium is missing at ${chromium}: install it with "apt-get update && apt-get install -y chromium" (or set CHROMIUM_PATH).`);
   broken.push("e2e: chromium missing");
   failed += 1;
@@ -47,6 +50,35 @@ if (!fs.existsSync(chromium)) {
   const e2eReport = path.join(outDir, "e2e.json");
   run("end-to-end tests (production build, chromium)", "npx", ["vitest", "run", "--config", "test/vitest.e2e.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${e2eReport}`]);
   countVitest(e2eReport, "e2e");
+}
+
+const pgServer = process.env.TEST_POSTGRES_URL;
+if (!pgServer) {
+  console.log(
+    "\n=== PostgreSQL pass skipped ===\nSet TEST_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/postgres to run the database, plugin and browser suites again on PostgreSQL (.ci/run always does).",
+  );
+} else {
+  const { createRunDatabase } = await import("./postgres-run-db.mjs");
+  let runDb;
+  try {
+    runDb = await createRunDatabase(pgServer);
+  } catch (error) {
+    console.error(`\nThe PostgreSQL pass could not create its database on TEST_POSTGRES_URL: ${error.message}`);
+    broken.push("postgres: no database");
+    failed += 1;
+  }
+  if (runDb) {
+    const pgEnv = { AFTERCARE_TEST_POSTGRES_URL: runDb.url };
+    const pgUnitReport = path.join(outDir, "pg-unit.json");
+    run(`database, core, mail and plugin tests on PostgreSQL (${runDb.name})`, "npx", ["vitest", "run", "--config", "test/vitest.pg.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${pgUnitReport}`], pgEnv);
+    countVitest(pgUnitReport, "postgres unit");
+    if (haveChromium) {
+      const pgE2eReport = path.join(outDir, "pg-e2e.json");
+      run("end-to-end tests on PostgreSQL (production build, chromium)", "npx", ["vitest", "run", "--config", "test/vitest.e2e.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${pgE2eReport}`, "e2e/", "scale-out/"], pgEnv);
+      countVitest(pgE2eReport, "postgres e2e");
+    }
+    await runDb.drop().catch((error) => console.error(`Could not drop ${runDb.name}: ${error.message}`));
+  }
 }
 
 if (broken.length) console.log(`\nProblems: ${broken.join("; ")}`);

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AftercarePlugin, Locale, Logger, Messages, PluginContext, Role } from "@aftercare/plugin-api";
 import { openDatabase } from "@aftercare/db/open";
+import { claimScheduledRun } from "./job-schedule.server";
 import { migrateAll, type MigrationSet } from "@aftercare/db/migrate";
 import { mailMigrationSet } from "@aftercare/mail/migrations";
 import { createMailService } from "@aftercare/mail/outbox";
@@ -35,6 +36,11 @@ export interface Host {
   jobNames(): string[];
   /** Runs one scheduled job now (tests, admin "run now"). Errors are logged, not thrown. */
   runJob(name: string): Promise<void>;
+  /**
+   * What a timer tick does: runs the job only if this instance claims its due run in the shared
+   * `job_schedule` table (so several instances run it once between them). True when it ran.
+   */
+  runScheduledJob(name: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -97,6 +103,19 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
       logger.error(`job ${name} failed`, { error: error instanceof Error ? error.message : String(error) });
     }
   };
+  const runScheduledJob = async (name: string): Promise<boolean> => {
+    const entry = jobs.get(name);
+    if (!entry) throw new Error(`No job named "${name}"`);
+    let claimed: boolean;
+    try {
+      claimed = await claimScheduledRun(db, name, entry.intervalMs, clock());
+    } catch (error) {
+      logger.error(`job ${name} could not be scheduled`, { error: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+    if (claimed) await runJob(name);
+    return claimed;
+  };
   const ctx: PluginContext = {
     db,
     mail,
@@ -144,9 +163,10 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
       worker = createOutboxWorker({ db, transport: createTransportFromUrl(smtpUrl), from: config.mailFrom, clock, logger });
       worker.start();
     }
-    for (const [name, { intervalMs }] of jobs) {
-      timers.push(setTimeout(() => void runJob(name).then(() => worker?.kick()), 2_000).unref());
-      timers.push(setInterval(() => void runJob(name).then(() => worker?.kick()), intervalMs).unref());
+    const tick = (name: string) => void runScheduledJob(name).then((ran) => ran && worker?.kick());
+    for (const name of jobs.keys()) {
+      timers.push(setTimeout(() => tick(name), 2_000).unref());
+      timers.push(setInterval(() => tick(name), jobs.get(name)!.intervalMs).unref());
     }
   }
   const roleCache = new Map<Role, ReadonlySet<string>>();
@@ -168,6 +188,7 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
     },
     jobNames: () => [...jobs.keys()],
     runJob,
+    runScheduledJob,
     async close() {
       for (const timer of timers) clearTimeout(timer);
       await worker?.stop();

@@ -20,7 +20,7 @@ describe("core + mail schema", () => {
   it("records core and mail migrations in their own tables, and a second run applies nothing", async () => {
     const core = await t.db.selectFrom("kysely_migration_core").select("name").orderBy("name").execute();
     const mail = await t.db.selectFrom("kysely_migration_mail").select("name").orderBy("name").execute();
-    expect(core.map((r) => r.name)).toEqual(["2026-11-27-01-initial", "2026-11-27-02-import-batches"]);
+    expect(core.map((r) => r.name)).toEqual(["2026-11-27-01-initial", "2026-11-27-02-import-batches", "2026-11-27-03-job-schedule"]);
     expect(mail.map((r) => r.name)).toEqual(["2026-11-27-outbox"]);
 
     expect(await migrateAll(t.db, [coreMigrationSet, mailMigrationSet])).toEqual([

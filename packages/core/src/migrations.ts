@@ -127,7 +127,22 @@ const importBatches: Migration = {
   },
 };
 
+/** When each scheduled job may next run, shared by every instance (job-schedule.server.ts). */
+const jobSchedule: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("job_schedule")
+      .addColumn("name", "text", (c) => c.primaryKey())
+      .addColumn("next_run_at", "text", (c) => c.notNull())
+      .addColumn("last_started_at", "text")
+      .execute();
+  },
+  async down(db: Kysely<any>) {
+    await db.schema.dropTable("job_schedule").ifExists().execute();
+  },
+};
+
 export const coreMigrationSet: MigrationSet = {
   id: "core",
-  migrations: { "2026-11-27-01-initial": initial, "2026-11-27-02-import-batches": importBatches },
+  migrations: { "2026-11-27-01-initial": initial, "2026-11-27-02-import-batches": importBatches, "2026-11-27-03-job-schedule": jobSchedule },
 };

@@ -17,6 +17,7 @@ export interface CoreTables {
     updated_at: string;
   };
   sessions: { id: string; user_id: number; created_at: string; last_seen_at: string; expires_at: string };
+  job_schedule: { name: string; next_run_at: string; last_started_at: string | null };
   login_attempts: { key: string; failures: number; first_failure_at: string; locked_until: string | null };
   audit_log: { id: Generated<number>; at: string; actor_id: number | null; action: string; target: string; detail_json: string | null };
   customers: {
