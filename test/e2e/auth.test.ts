@@ -2,7 +2,7 @@
 // production server (no browser).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./support/app";
-import { countRows, sessionIdFor, withDb } from "./support/db";
+import { dbCount, dbGet, dbRun, sessionIdFor } from "./support/db";
 import { ADMIN, createClient, DEMO_PASSWORD, type HttpClient, loginHttp, MANAGER, STAFF } from "./support/http";
 
 const MAX_FAILURES = 3;
@@ -95,7 +95,7 @@ describe("sessions", () => {
     const home = await replay.get("/");
     expect(home.status).toBe(302);
     expect(home.headers.get("Location")).toBe("/login?next=%2F");
-    expect(withDb(app.dbFile, (db) => db.prepare("select count(*) as n from sessions where id = ?").get(sessionIdFor(token)) as { n: number }).n).toBe(0);
+    expect(await dbGet(app, "select count(*) as n from sessions where id = ?", [sessionIdFor(token)])).toEqual({ n: 0 });
   });
 
   it("rotates the session cookie on login: the cookie after login differs from one set before", async () => {
@@ -122,38 +122,38 @@ describe("sessions", () => {
     expect((await client.get("/admin/customers")).status).toBe(200);
     const id = sessionIdFor(client.jar.get("ac_session")!);
     const threeHoursAgo = new Date(Date.now() - 3 * 3_600_000).toISOString();
-    const changed = withDb(app.dbFile, (db) => db.prepare("update sessions set last_seen_at = ? where id = ?").run(threeHoursAgo, id).changes);
+    const changed = await dbRun(app, "update sessions set last_seen_at = ? where id = ?", [threeHoursAgo, id]);
     expect(changed).toBe(1);
     const res = await client.get("/admin/customers");
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toBe("/login?next=%2Fadmin%2Fcustomers");
-    expect(withDb(app.dbFile, (db) => db.prepare("select count(*) as n from sessions where id = ?").get(id) as { n: number }).n).toBe(0);
+    expect(await dbGet(app, "select count(*) as n from sessions where id = ?", [id])).toEqual({ n: 0 });
   });
 });
 
 describe("CSRF and origin checks", () => {
   it("answers a POST without the CSRF token with 403 and changes nothing", async () => {
     const client = await loggedIn(ADMIN);
-    const before = countRows(app.dbFile, "customers");
+    const before = await dbCount(app, "customers");
     const res = await client.post("/admin/customers/new", { intent: "save", payload: customerPayload("E2E No Token Ltd") });
     expect(res.status).toBe(403);
     const wrong = await client.post("/admin/customers/new", { _csrf: "forged-token", intent: "save", payload: customerPayload("E2E Forged Token Ltd") });
     expect(wrong.status).toBe(403);
-    expect(countRows(app.dbFile, "customers")).toBe(before);
+    expect(await dbCount(app, "customers")).toBe(before);
     // The same request with the token goes through: the 403 was the token's doing.
     const ok = await client.post("/admin/customers/new", { _csrf: await client.csrf("/"), intent: "save", payload: customerPayload("E2E With Token Ltd") });
     expect(ok.status).toBe(302);
     expect(ok.headers.get("Location")).toBe("/admin/customers?done=created");
-    expect(countRows(app.dbFile, "customers")).toBe(before + 1);
+    expect(await dbCount(app, "customers")).toBe(before + 1);
   });
 
   it("answers a cross-origin POST (Origin: http://evil.example) with 403, even with a valid token", async () => {
     const client = await loggedIn(ADMIN);
     const csrf = await client.csrf("/");
-    const before = countRows(app.dbFile, "customers");
+    const before = await dbCount(app, "customers");
     const res = await client.post("/admin/customers/new", { _csrf: csrf, intent: "save", payload: customerPayload("E2E Evil Ltd") }, { Origin: "http://evil.example" });
     expect(res.status).toBe(403);
-    expect(countRows(app.dbFile, "customers")).toBe(before);
+    expect(await dbCount(app, "customers")).toBe(before);
     // Login and logout are guarded the same way.
     const anonymous = createClient(app.url);
     const loginCsrf = await anonymous.csrf("/login");
@@ -171,18 +171,18 @@ describe("permissions", () => {
     const client = await loggedIn(STAFF);
     const page = await client.get("/admin/users");
     expect(page.status).toBe(403);
-    const before = countRows(app.dbFile, "users");
+    const before = await dbCount(app, "users");
     const csrf = await client.csrf("/");
     const post = await client.post("/admin/users", { _csrf: csrf, intent: "save", payload: "{}" });
     expect(post.status).toBe(403);
     const payload = JSON.stringify({ name: "Mallory", email: "mallory@example.com", role: "admin", locale: "en", password: "mallory-password-1" });
     const create = await client.post("/admin/users/new", { _csrf: csrf, intent: "save", payload });
     expect(create.status).toBe(403);
-    const adminId = withDb(app.dbFile, (db) => (db.prepare("select id from users where email = ?").get(ADMIN) as { id: number }).id);
+    const adminId = (await dbGet<{ id: number }>(app, "select id from users where email = ?", [ADMIN]))!.id;
     const deactivate = await client.post(`/admin/users/${adminId}`, { _csrf: csrf, intent: "deactivate" });
     expect(deactivate.status).toBe(403);
-    expect(countRows(app.dbFile, "users")).toBe(before);
-    expect(withDb(app.dbFile, (db) => (db.prepare("select active from users where id = ?").get(adminId) as { active: number }).active)).toBe(1);
+    expect(await dbCount(app, "users")).toBe(before);
+    expect(await dbGet(app, "select active from users where id = ?", [adminId])).toEqual({ active: 1 });
   });
 
   it("redirects an anonymous visitor to /login?next=… that comes back to the page", async () => {

@@ -5,6 +5,8 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isPostgresUrl, sqlitePath } from "@aftercare/db/open";
+import { createTestSchema, type TestSchema, testPostgresUrl } from "@aftercare/db/test-db";
 import { inject } from "vitest";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -13,8 +15,13 @@ const serverFile = path.join(repoRoot, "apps/web/server.mjs");
 export interface RunningApp {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
   readonly url: string;
-  /** The SQLite file the server uses. */
+  /** The SQLite file the server uses; "" when it runs on PostgreSQL. */
   readonly dbFile: string;
+  /**
+   * The server's DATABASE_URL: `file:<dbFile>`, or the PostgreSQL URL with `?schema=<name>` in
+   * the PostgreSQL pass. Read it with the helpers of ./db (`dbAll`, `dbGet`, `dbRun`, `dbCount`).
+   */
+  readonly databaseUrl?: string;
   readonly dataDir: string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
@@ -42,7 +49,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Spawns `node apps/web/server.mjs` from a fresh temp dir with its own database, data dir and
- * port, and waits until `/healthz` answers 200.
+ * port, and waits until `/healthz` answers 200. The database is a SQLite file in that dir, or —
+ * when AFTERCARE_TEST_POSTGRES_URL is set (the PostgreSQL pass) and the caller passes no
+ * DATABASE_URL — a fresh schema of its own in that PostgreSQL database, dropped by `stop()`.
  *
  * @example
  * const app = await startApp({ LOGIN_MAX_FAILURES: "3" });
@@ -50,12 +59,25 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-e2e-app-"));
-  const dbFile = path.join(dir, "aftercare.db");
+  const pgUrl = env.DATABASE_URL === undefined ? testPostgresUrl() : undefined;
+  let schema: TestSchema | undefined;
+  if (pgUrl) {
+    try {
+      schema = await createTestSchema(pgUrl);
+    } catch (error) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`AFTERCARE_TEST_POSTGRES_URL is set but no schema could be made in it: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // A caller's own DATABASE_URL wins: its SQLite file, or "" for a PostgreSQL URL.
+  const given = env.DATABASE_URL;
+  const dbFile = schema || (given !== undefined && isPostgresUrl(given)) ? "" : given !== undefined ? sqlitePath(given) : path.join(dir, "aftercare.db");
+  const databaseUrl = given ?? schema?.url ?? `file:${dbFile}`;
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // The runner's own settings must not leak into the app under test.
-  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "LINK_MAX_FAILURES", "LINK_LOCK_MINUTES"]) delete childEnv[key];
+  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "LINK_MAX_FAILURES", "LINK_LOCK_MINUTES", "AFTERCARE_TEST_POSTGRES_URL", "TEST_POSTGRES_URL"]) delete childEnv[key];
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
   Object.assign(childEnv, {
     // The build the global setup made for this run (apps/web/build when run without it).
@@ -64,10 +86,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dir,
-    DATABASE_URL: `file:${dbFile}`,
     PUBLIC_BASE_URL: url,
     AFTERCARE_TEST_PLUGINS: "1",
     ...env,
+    DATABASE_URL: databaseUrl,
   });
   let out = "";
   const child = spawn(process.execPath, [serverFile], { cwd: dir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -78,6 +100,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const app: RunningApp = {
     url,
     dbFile,
+    databaseUrl,
     dataDir: dir,
     output: () => out,
     async stop() {
@@ -88,6 +111,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
         clearTimeout(timer);
       }
       fs.rmSync(dir, { recursive: true, force: true });
+      // After the server is gone: its pool no longer holds the schema.
+      const dropping = schema;
+      schema = undefined;
+      await dropping?.drop();
     },
   };
 
@@ -95,6 +122,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   let last = "no answer yet";
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
+      await app.stop();
       throw new Error(`The server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered. Its output:\n${out}`);
     }
     try {
