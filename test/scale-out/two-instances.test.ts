@@ -1,0 +1,103 @@
+// Two production servers over one database (SQLite in the first pass, PostgreSQL in the second),
+// both running their outbox workers: a 2,000-recipient campaign reaches the SMTP server exactly
+// once per recipient, with both instances sending.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
+import { type RunningApp, startApp } from "../e2e/support/app";
+import { appDb, dbAll } from "../e2e/support/db";
+import { createClient, DEMO_PASSWORD, loginHttp, MANAGER } from "../e2e/support/http";
+
+const RECIPIENTS = 2_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+let smtp: TestSmtpServer;
+let a: RunningApp;
+let b: RunningApp;
+
+beforeAll(async () => {
+  smtp = await startTestSmtpServer();
+  // Each instance signs its mails with its own From, so the test can tell who sent what.
+  a = await startApp({ SMTP_URL: smtp.url, MAIL_FROM: "Aftercare A <a@aftercare.test>" });
+  b = await startApp({ SMTP_URL: smtp.url, MAIL_FROM: "Aftercare B <b@aftercare.test>", DATABASE_URL: a.databaseUrl });
+});
+
+afterAll(async () => {
+  await b?.stop();
+  await a?.stop();
+  await smtp?.close();
+});
+
+/** Adds `n` reachable customers of a tier of their own and a draft campaign for exactly them. */
+async function draftCampaignFor(app: RunningApp, n: number, tier: string): Promise<{ campaignId: number; emails: Set<string> }> {
+  const now = new Date().toISOString();
+  const emails = new Set<string>();
+  return appDb(app, async (db) => {
+    for (let start = 0; start < n; start += 500) {
+      const rows = Array.from({ length: Math.min(500, n - start) }, (_, k) => {
+        const email = `${tier}-${start + k}@customer.example`;
+        emails.add(email);
+        return { company: `${tier} Co. ${start + k}`, contact_name: `Contact ${start + k}`, email, region: "华东", tier, owner_id: null, locale: "en", email_opt_out: 0, active: 1, created_at: now, updated_at: now };
+      });
+      await db.insertInto("customers").values(rows).execute();
+    }
+    const template = await db.selectFrom("satisfaction_template").select("id").orderBy("id").executeTakeFirstOrThrow();
+    const manager = await db.selectFrom("users").select("id").where("email", "=", MANAGER).executeTakeFirstOrThrow();
+    const campaign = await db
+      .insertInto("satisfaction_campaign")
+      .values({
+        name: `Two instances ${tier}`,
+        period: "2026-Q4",
+        template_id: template.id,
+        audience_json: JSON.stringify({ tiers: [tier], regions: [], ownerId: null }),
+        status: "draft",
+        opens_at: now,
+        closes_at: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+        reminder_after_days: 7,
+        reminder_max: 0,
+        in_scope: 0,
+        created_by: manager.id,
+        created_at: now,
+        sent_at: null,
+        closed_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { campaignId: Number(campaign.id), emails };
+  });
+}
+
+/** The manager presses "send" on one instance, as in the browser (form POST with CSRF). */
+async function sendAs(app: RunningApp, campaignId: number): Promise<void> {
+  const client = createClient(app.url);
+  await loginHttp(client, MANAGER, DEMO_PASSWORD);
+  const csrf = await client.csrf(`/satisfaction/campaigns/${campaignId}`);
+  const res = await client.post(`/satisfaction/campaigns/${campaignId}`, { _csrf: csrf, intent: "send" });
+  expect(res.headers.get("location")).toContain(`done=sent&s=${RECIPIENTS}`);
+}
+
+function caughtFor(emails: Set<string>) {
+  return smtp.received.filter((m) => m.envelopeTo.some((to) => emails.has(to)));
+}
+
+describe("two instances behind one database", () => {
+  it(`send a ${RECIPIENTS}-recipient campaign exactly once, both workers taking part`, async () => {
+    const { campaignId, emails } = await draftCampaignFor(a, RECIPIENTS, "two-instances");
+
+    await sendAs(b, campaignId);
+    const deadline = Date.now() + 120_000;
+    while (caughtFor(emails).length < RECIPIENTS && Date.now() < deadline) await sleep(100);
+    // Longer than a worker's poll and a round: a mail sent twice would have arrived by now.
+    await sleep(2_000);
+
+    const caught = caughtFor(emails);
+    expect(caught).toHaveLength(RECIPIENTS);
+    expect(new Set(caught.flatMap((m) => m.envelopeTo))).toEqual(emails);
+    const bySender = { a: 0, b: 0 };
+    for (const m of caught) bySender[m.parsed.from?.value[0].address === "a@aftercare.test" ? "a" : "b"]++;
+    expect(bySender.a).toBeGreaterThan(0);
+    expect(bySender.b).toBeGreaterThan(0);
+    const outbox = await dbAll<{ status: string; n: number | string }>(a, "select status, count(*) as n from mail_outbox where idempotency_key like ? group by status order by status", [`satisfaction:${campaignId}:%`]);
+    expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["sent", RECIPIENTS]]);
+    console.log(`[scale-out] ${RECIPIENTS} invitations caught once each: ${bySender.a} sent by instance A, ${bySender.b} by instance B`);
+  });
+});
