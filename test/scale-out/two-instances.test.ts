@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import { type RunningApp, startApp } from "../e2e/support/app";
 import { appDb, dbAll } from "../e2e/support/db";
-import { createClient, DEMO_PASSWORD, loginHttp, MANAGER } from "../e2e/support/http";
+import { ADMIN, createClient, DEMO_PASSWORD, loginHttp, MANAGER, STAFF } from "../e2e/support/http";
 
 const RECIPIENTS = 2_000;
+const MAX_FAILURES = 4;
+const SHARED_SECRET = "scale-out-shared-session-secret-0123456789";
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 let smtp: TestSmtpServer;
@@ -16,9 +18,11 @@ let b: RunningApp;
 
 beforeAll(async () => {
   smtp = await startTestSmtpServer();
-  // Each instance signs its mails with its own From, so the test can tell who sent what.
-  a = await startApp({ SMTP_URL: smtp.url, MAIL_FROM: "Aftercare A <a@aftercare.test>" });
-  b = await startApp({ SMTP_URL: smtp.url, MAIL_FROM: "Aftercare B <b@aftercare.test>", DATABASE_URL: a.databaseUrl });
+  // Instances behind one load balancer share the database and SESSION_SECRET (README, "Scaling
+  // out"); each signs its mails with its own From here, so the test can tell who sent what.
+  const shared = { SMTP_URL: smtp.url, SESSION_SECRET: SHARED_SECRET, LOGIN_MAX_FAILURES: String(MAX_FAILURES), LOGIN_LOCK_MINUTES: "15" };
+  a = await startApp({ ...shared, MAIL_FROM: "Aftercare A <a@aftercare.test>" });
+  b = await startApp({ ...shared, MAIL_FROM: "Aftercare B <b@aftercare.test>", DATABASE_URL: a.databaseUrl });
 });
 
 afterAll(async () => {
@@ -99,5 +103,39 @@ describe("two instances behind one database", () => {
     const outbox = await dbAll<{ status: string; n: number | string }>(a, "select status, count(*) as n from mail_outbox where idempotency_key like ? group by status order by status", [`satisfaction:${campaignId}:%`]);
     expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["sent", RECIPIENTS]]);
     console.log(`[scale-out] ${RECIPIENTS} invitations caught once each: ${bySender.a} sent by instance A, ${bySender.b} by instance B`);
+  });
+});
+
+describe("sessions, CSRF and rate limits whichever instance answers", () => {
+  it("a login on one instance is a session on the other, and a form from one posts to the other", async () => {
+    const client = createClient(a.url);
+    expect((await loginHttp(client, ADMIN, DEMO_PASSWORD)).status).toBe(302);
+
+    // The same cookies, sent to instance B: the session and the CSRF pair are valid there.
+    const onB = createClient(b.url);
+    for (const pair of client.jar.header().split("; ")) {
+      const eq = pair.indexOf("=");
+      onB.jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    const page = await onB.get("/admin/audit");
+    expect(page.status).toBe(200);
+    const csrf = await onB.csrf("/");
+    const logout = await onB.post("/logout", { _csrf: csrf });
+    expect(logout.status).toBe(302);
+    // Logged out on B means logged out on A.
+    expect((await client.get("/admin/audit")).status).toBe(302);
+  });
+
+  it(`failed logins count across instances: ${MAX_FAILURES} failures split over A and B lock the account on both`, async () => {
+    for (let i = 1; i < MAX_FAILURES; i++) {
+      const res = await loginHttp(createClient(i % 2 ? a.url : b.url), STAFF, `wrong-${i}`);
+      expect(res.status, `failure ${i}`).toBe(401);
+    }
+    expect((await loginHttp(createClient(b.url), STAFF, "wrong-last")).status).toBe(429);
+    for (const app of [a, b]) {
+      const res = await loginHttp(createClient(app.url), STAFF, DEMO_PASSWORD);
+      expect(res.status).toBe(429);
+      expect(await res.text()).toContain("Too many failed attempts");
+    }
   });
 });
