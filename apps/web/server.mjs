@@ -167,7 +167,10 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   const controller = new AbortController();
-  res.on("close", () => !res.writableFinished && controller.abort());
+  // Aborted when the client goes away, and also once the response is written: that ends what
+  // still listens to the request's signal (Remix's single-fetch encoder keeps a 5 s timeout,
+  // holding the page's loader data, until the signal aborts).
+  res.on("close", () => controller.abort());
   try {
     const response = await handle(await toRequest(req, controller));
     const headers = {};
@@ -190,12 +193,20 @@ const server = http.createServer(async (req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
+/** A database URL as the start-up banner shows it: PostgreSQL's password replaced. */
+function withoutPassword(url) {
+  if (!/^postgres(ql)?:/.test(url)) return url;
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
 const port = host.config.port;
 server.listen(port, process.env.HOST ?? "0.0.0.0", () => {
   const lines = [
     "",
     `  Aftercare is running: ${host.config.publicBaseUrl}`,
-    `  Database: ${host.config.databaseUrl}`,
+    `  Database: ${withoutPassword(host.config.databaseUrl)}`,
     host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : host.config.smtpUrl ? `  Mail: ${new URL(host.config.smtpUrl).host}` : "  Mail: not sent (background work is off)",
   ];
   if (host.demoLogins.length) {

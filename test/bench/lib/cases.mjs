@@ -61,6 +61,8 @@ async function migratedScratch(buildDir, env) {
 export async function satisfactionSuite(o) {
   const log = o.log ?? (() => {});
   const out = { seed: {} };
+  // `--only 7` alone measures the memory through all three.
+  const want = (n) => !o.only || o.only.has(n) || (o.only.has(7) && ![1, 2, 3].some((c) => o.only.has(c)));
   const { dir, dbFile } = await migratedScratch(o.buildDir, o.env);
   let server = null;
   let db = null;
@@ -78,8 +80,9 @@ export async function satisfactionSuite(o) {
     log(`  seeded ${o.submitTokens + o.openTokens} personal links in ${round(out.seed.linksMs / 1000)} s`);
     t = performance.now();
     const reportCustomerIds = seedCustomers(db, { count: o.reportCustomers, prefix: "Report", ownerIds: staff.ownerIds });
+    // (the report's data only when case 3 runs: it is what case 7 measures the server with)
     const campaignIds = bulkMode(db, () =>
-      seedAnsweredCampaigns(db, { template, campaigns: o.reportCampaigns, customerIds: reportCustomerIds, scoreResponse: app.scoreResponse, createdBy: staff.managerId }),
+      seedAnsweredCampaigns(db, { template, campaigns: want(3) ? o.reportCampaigns : 0, customerIds: reportCustomerIds, scoreResponse: app.scoreResponse, createdBy: staff.managerId }),
     );
     // The per-campaign aggregates the submissions keep, filled by the SQL of the migration that
     // created them (migration 03's backfill), as on a database migrated with these responses.
@@ -92,13 +95,13 @@ export async function satisfactionSuite(o) {
     log(`  seeded ${out.seed.responses} responses (${out.seed.itemScores} item scores) over ${campaignIds.length} campaigns in ${round(out.seed.reportMs / 1000)} s`);
     const managerSession = insertSession(db, staff.managerId);
 
-    server = await startServer({ buildDir: o.buildDir, dataDir: dir, dbFile, env: o.env });
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the measured server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    server = await startServer({ buildDir: o.buildDir, dataDir: dir, dbFile, env: o.env, nodeArgs });
     const rss = sampleRss(server);
     // The plugins' scheduled jobs run once 2 s after the start: let them finish first.
     await sleep(o.settleMs ?? 3_000);
     rss.mark("start");
-    // `--only 7` alone measures the memory through all three.
-    const want = (n) => !o.only || o.only.has(n) || (o.only.has(7) && ![1, 2, 3].some((c) => o.only.has(c)));
     if (want(1)) {
       log("  case 1: survey submission under load");
       out.submit = await caseSubmit({ ...o, server, db, app, template, tokens: submit.tokens, campaignId: submit.campaignId });
@@ -146,7 +149,7 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
   try {
     const refNext = () => ({ method: "POST", path: "/satisfaction/s/reference.data", headers, body });
     if (warmup) await runLoad({ url: ref.url, connections, duration: warmup, next: refNext, okBody });
-    reference = await runLoad({ url: ref.url, connections, duration, next: refNext, okBody });
+    reference = await runLoad({ url: ref.url, connections, duration, next: refNext, okBody, pid: ref.pid });
   } finally {
     await ref.stop();
     fs.rmSync(refDir, { recursive: true, force: true });
@@ -163,9 +166,9 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
   // CSRF check, no account, a redirect), with no database write.
   const floorBody = new URLSearchParams({ _csrf: csrf.token, locale: "en" }).toString();
   const floorNext = () => ({ method: "POST", path: "/language.data", headers, body: floorBody });
-  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: floorNext, okStatus: 202 });
+  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: floorNext, okStatus: 202, pid: server.pid });
 
-  const run = await runLoad({ url: server.url, connections, duration, next, okBody });
+  const run = await runLoad({ url: server.url, connections, duration, next, okBody, pid: server.pid });
   await sleep(300);
 
   // Count the rows afterwards: every acknowledged submission stored once, nothing stored twice.
@@ -193,8 +196,9 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     requests: run.total,
     errors: errors(run) + errors(warm),
     status: run.status,
-    reference: { rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference) },
-    floor: { path: "POST /language.data", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx },
+    cpuMsPerRequest: run.cpuMsPerRequest,
+    reference: { rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference), cpuMsPerRequest: reference.cpuMsPerRequest },
+    floor: { path: "POST /language.data", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx, cpuMsPerRequest: floor.cpuMsPerRequest },
     check: { acknowledged: ackSet.size, responses, lost, duplicated, unacknowledgedRows: responses - ackSet.size, linksUsed: issued, linksAvailable: tokens.length },
   };
 }
@@ -213,7 +217,7 @@ async function caseOpen({ server, tokens, connections, duration, warmup, floorDu
   try {
     const refNext = () => ({ path: "/satisfaction/s/reference", headers });
     if (warmup) await runLoad({ url: ref.url, connections, duration: warmup, next: refNext });
-    reference = await runLoad({ url: ref.url, connections, duration, next: refNext });
+    reference = await runLoad({ url: ref.url, connections, duration, next: refNext, pid: ref.pid });
   } finally {
     await ref.stop();
     fs.rmSync(refDir, { recursive: true, force: true });
@@ -222,8 +226,8 @@ async function caseOpen({ server, tokens, connections, duration, warmup, floorDu
   const next = () => ({ path: `/satisfaction/s/${tokens[k++ % tokens.length]}`, headers });
   if (warmup) await runLoad({ url: server.url, connections, duration: warmup, next });
   // The framework's floor on the same server: the smallest public page (root loader, no query).
-  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: () => ({ path: "/link-invalid", headers }) });
-  const run = await runLoad({ url: server.url, connections, duration, next });
+  const floor = await runLoad({ url: server.url, connections, duration: floorDuration ?? duration, next: () => ({ path: "/link-invalid", headers }), pid: server.pid });
+  const run = await runLoad({ url: server.url, connections, duration, next, pid: server.pid });
   return {
     path: "GET /satisfaction/s/<token> (document: root + survey loaders, React server render)",
     pageBytes: Buffer.byteLength(html),
@@ -233,8 +237,9 @@ async function caseOpen({ server, tokens, connections, duration, warmup, floorDu
     steadyP99: run.steadyP99,
     requests: run.total,
     errors: run.errors + run.timeouts + run.non2xx,
-    reference: { rps: reference.total / reference.duration, p99: reference.p99 },
-    floor: { path: "GET /link-invalid", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx },
+    cpuMsPerRequest: run.cpuMsPerRequest,
+    reference: { rps: reference.total / reference.duration, p99: reference.p99, cpuMsPerRequest: reference.cpuMsPerRequest },
+    floor: { path: "GET /link-invalid", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx, cpuMsPerRequest: floor.cpuMsPerRequest },
   };
 }
 
@@ -365,6 +370,8 @@ async function caseReport({ server, app, template, campaignIds, managerSession, 
  */
 export async function mailAndImportSuite(o) {
   const log = o.log ?? (() => {});
+  // `--only 7` alone measures the memory through all three.
+  const want = (n) => !o.only || o.only.has(n) || (o.only.has(7) && ![1, 2, 3].some((c) => o.only.has(c)));
   const { dir, dbFile } = await migratedScratch(o.buildDir, o.env);
   let server = null;
   let db = null;
@@ -376,7 +383,9 @@ export async function mailAndImportSuite(o) {
     const campaignId = seedDraftCampaign(db, { templateId: template.id, name: "Bench send", audience: { tiers: [], regions: ["BenchSend"], ownerId: null }, createdBy: staff.managerId });
     const managerSession = insertSession(db, staff.managerId);
     const adminSession = insertSession(db, staff.adminId);
-    server = await startServer({ buildDir: o.buildDir, dataDir: dir, dbFile, env: o.env });
+    // BENCH_SERVER_NODE_ARGS: extra node flags for the measured server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+    server = await startServer({ buildDir: o.buildDir, dataDir: dir, dbFile, env: o.env, nodeArgs });
     log("  case 4: sending a campaign");
     const send = await caseSend({ ...o, server, db, campaignId, managerSession });
     log("  case 5: importing customers from CSV");

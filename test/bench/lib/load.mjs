@@ -1,14 +1,17 @@
 // HTTP load from autocannon on loopback, bounded in time.
 import autocannon from "autocannon";
+import { cpuMs } from "./server.mjs";
 
 /**
  * Runs autocannon against `url` for `duration` seconds with `connections` connections.
  * `next(i)` returns the i-th request (`{ method, path, headers, body, tag }`); `tag` comes back
  * in `acknowledged` for every request answered with `okStatus` (default 200) and a body that
  * `okBody` accepts. Returns requests/s, latency percentiles (`steadyP99` leaves out the first
- * request of each connection) and error counts.
+ * request of each connection) and error counts. With `pid`, also the CPU time (user + system) that
+ * process spent per request: unlike requests/s, a busy neighbour on a shared machine barely moves it.
  */
-export async function runLoad({ url, connections = 50, duration = 10, next, okStatus = 200, okBody = () => true }) {
+export async function runLoad({ url, connections = 50, duration = 10, next, okStatus = 200, okBody = () => true, pid = null }) {
+  const cpu0 = pid ? cpuMs(pid) : Number.NaN;
   let issued = 0;
   const acknowledged = [];
   let badBodies = 0;
@@ -41,6 +44,7 @@ export async function runLoad({ url, connections = 50, duration = 10, next, okSt
     else seen.add(client);
   });
   const result = await instance;
+  const cpuMsPerRequest = pid && result.requests.total ? (cpuMs(pid) - cpu0) / result.requests.total : null;
   steady.sort((a, b) => a - b);
   const status = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) status[code] = count;
@@ -59,5 +63,6 @@ export async function runLoad({ url, connections = 50, duration = 10, next, okSt
     issued,
     acknowledged,
     badBodies,
+    cpuMsPerRequest,
   };
 }
