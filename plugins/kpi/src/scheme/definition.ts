@@ -28,6 +28,20 @@ export interface Bilingual {
   readonly "zh-CN": string;
 }
 
+/**
+ * A stored bilingual label (JSON written by this plugin). Text that is not such JSON, as a row
+ * edited by hand would hold, is shown as written in both languages instead of breaking the page.
+ */
+export function parseBilingual(stored: string): Bilingual {
+  try {
+    const value = JSON.parse(stored) as Partial<Bilingual> | null;
+    if (value && typeof value.en === "string" && typeof value["zh-CN"] === "string") return { en: value.en, "zh-CN": value["zh-CN"] };
+  } catch {
+    // not JSON: plain text
+  }
+  return { en: stored, "zh-CN": stored };
+}
+
 export function pick(text: Bilingual, locale: "en" | "zh-CN"): string {
   return text[locale] || text.en || text["zh-CN"];
 }

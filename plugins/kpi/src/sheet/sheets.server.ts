@@ -8,7 +8,7 @@ import type { Kysely, Selectable, Transaction } from "kysely";
 import type { KpiTables, SheetStatus } from "../tables";
 import { sheetRoles, visibleEmployee, type Actor } from "../access.server";
 import { schemeById, schemeFor, type StoredScheme } from "../scheme/schemes.server";
-import { indicatorIds, WORK_PLAN, type Bilingual, type StaffKind } from "../scheme/definition";
+import { indicatorIds, parseBilingual, WORK_PLAN, type Bilingual, type StaffKind } from "../scheme/definition";
 import { dateInMonth } from "../month";
 import { roundPoints, scoreSheet } from "./sheet-score";
 
@@ -105,7 +105,7 @@ export async function loadSheet(db: Db, id: number, actor: Actor): Promise<Sheet
     scheme,
     scores: Object.fromEntries(scores.map((s) => [s.indicator, s.score])),
     planItems,
-    deductions: deductions.map((d) => ({ ...d, label: JSON.parse(d.label) as Bilingual })),
+    deductions: deductions.map((d) => ({ ...d, label: parseBilingual(d.label) })),
     events,
   };
 }
