@@ -11,7 +11,7 @@ import { type SentCampaign, sendCampaign } from "./support/campaign";
 import { addCustomers, answersAt, integrityCheck, mintCsrf, scratchDir, seededRandom, type ServerRun, sleep, startServerIn, submitSurvey } from "./support/faults";
 
 /** Kill -9 / restart cycles. Each restart of the production server takes about 1 s. */
-const KILLS = 50;
+const KILLS = Number(process.env.FAULT_KILLS ?? 50);
 /** Submissions in flight at any time (customers submitting at once). */
 const CONCURRENCY = 6;
 const random = seededRandom(8_0001);

@@ -42,6 +42,7 @@ describe("parseConfig", () => {
       linkLockMinutes: 15,
       seedDemo: true,
       mailWorker: true,
+      mailLeaseSeconds: 300,
       logLevel: "info",
     });
   });
@@ -62,6 +63,7 @@ describe("parseConfig", () => {
       LOGIN_MAX_FAILURES: "3",
       LINK_MAX_FAILURES: "50",
       LINK_LOCK_MINUTES: "60",
+      MAIL_LEASE_SECONDS: "30",
     });
     expect(config).toMatchObject({
       publicBaseUrl: "https://service.example.com",
@@ -71,6 +73,7 @@ describe("parseConfig", () => {
       loginMaxFailures: 3,
       linkMaxFailures: 50,
       linkLockMinutes: 60,
+      mailLeaseSeconds: 30,
     });
   });
 
@@ -97,12 +100,13 @@ describe("parseConfig", () => {
   });
 
   it("reports bad numbers and flags with their names", () => {
-    const error = errorOf({ SESSION_SECRET: SECRET, PORT: "70000", SESSION_IDLE_MINUTES: "1.5", LINK_MAX_FAILURES: "0", SEED_DEMO: "maybe" });
+    const error = errorOf({ SESSION_SECRET: SECRET, PORT: "70000", SESSION_IDLE_MINUTES: "1.5", LINK_MAX_FAILURES: "0", SEED_DEMO: "maybe", MAIL_LEASE_SECONDS: "1" });
     expect(error.problems).toEqual([
       'PORT must be a whole number from 1 to 65535 (got "70000")',
       'SESSION_IDLE_MINUTES must be a whole number from 1 to 43200 (got "1.5")',
       'LINK_MAX_FAILURES must be a whole number from 1 to 100000 (got "0")',
       'SEED_DEMO must be true or false (got "maybe")',
+      'MAIL_LEASE_SECONDS must be a whole number from 2 to 86400 (got "1")',
     ]);
   });
 

@@ -24,6 +24,8 @@ export interface Config {
   readonly seedDemo: boolean;
   /** Run the outbox worker in this process. */
   readonly mailWorker: boolean;
+  /** How long the outbox worker's claim on a mail lasts; a mail left by a killed worker is sent again after it. */
+  readonly mailLeaseSeconds: number;
   readonly logLevel: "silent" | "info";
 }
 
@@ -123,6 +125,7 @@ export function parseConfig(env: Env = process.env): Config {
   const linkLockMinutes = integer(env, "LINK_LOCK_MINUTES", 15, 1, 60 * 24, problems);
   const seedDemo = flag(env, "SEED_DEMO", true, problems);
   const mailWorker = flag(env, "MAIL_WORKER", true, problems);
+  const mailLeaseSeconds = integer(env, "MAIL_LEASE_SECONDS", 300, 2, 86_400, problems);
   checkSessionSecret(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   const config: Config = {
@@ -142,6 +145,7 @@ export function parseConfig(env: Env = process.env): Config {
     linkLockMinutes,
     seedDemo,
     mailWorker,
+    mailLeaseSeconds,
     logLevel,
   };
   return config;

@@ -160,7 +160,7 @@ export async function createHost(props: CreateHostProps): Promise<Host> {
       smtpUrl = catcher.url;
     }
     if (config.mailWorker) {
-      worker = createOutboxWorker({ db, transport: createTransportFromUrl(smtpUrl), from: config.mailFrom, clock, logger });
+      worker = createOutboxWorker({ db, transport: createTransportFromUrl(smtpUrl), from: config.mailFrom, clock, logger, leaseMs: config.mailLeaseSeconds * 1000 });
       worker.start();
     }
     const tick = (name: string) => void runScheduledJob(name).then((ran) => ran && worker?.kick());

@@ -69,6 +69,9 @@ export async function startTestSmtpServer(props: TestSmtpServerProps = {}): Prom
       });
     },
   });
+  // A client killed mid-session (kill -9 in the fault suite) resets its connection; smtp-server
+  // reports that as an "error" event, which must not become an uncaught exception of the test.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

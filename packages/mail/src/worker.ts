@@ -20,7 +20,12 @@ export interface OutboxWorkerProps {
   /** The From header, e.g. `Aftercare <aftercare@example.com>`. */
   readonly from: string;
   readonly clock?: () => Date;
-  /** Rows claimed per round. Default 50. */
+  /**
+   * Rows claimed per round. Default: `concurrency`, so that every claimed row is being sent. A row
+   * claimed but still waiting for a connection when the process is killed has its attempt counted
+   * all the same; with more rows claimed than sent at once, a crash-looping server would fail
+   * mails after `maxAttempts` crashes without ever sending them (found by test/hardening's kill -9 loop).
+   */
   readonly batchSize?: number;
   /** Sends running at once within a round. Default 5 (the pooled transport's connections). */
   readonly concurrency?: number;
@@ -102,8 +107,8 @@ export function createOutboxWorker(props: OutboxWorkerProps): OutboxWorker {
   const db = props.db as Kysely<MailTables>;
   const { transport, from } = props;
   const clock = props.clock ?? (() => new Date());
-  const batchSize = props.batchSize ?? 50;
   const concurrency = Math.max(1, props.concurrency ?? 5);
+  const batchSize = props.batchSize ?? concurrency;
   const leaseMs = props.leaseMs ?? 5 * 60_000;
   const maxAttempts = props.maxAttempts ?? 8;
   const backoff = props.backoff ?? exponentialBackoff();
