@@ -6,7 +6,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, useLocale } from "./support/browser";
-import { countRows, withDb } from "./support/db";
+import { dbAll, dbCount, dbGet } from "./support/db";
 import { ADMIN, DEMO_PASSWORD, STAFF } from "./support/http";
 
 const screenshots = path.join(repoRoot, "docs/screenshots");
@@ -50,8 +50,8 @@ async function previewImport(p: Page, csv: string): Promise<void> {
   await p.locator("[data-testid=import-preview]").waitFor();
 }
 
-function customerByCompany(company: string): { id: number; owner_id: number | null; tier: string; contact_name: string | null } | undefined {
-  return withDb(app.dbFile, (db) => db.prepare("select id, owner_id, tier, contact_name from customers where company = ?").get(company) as never);
+async function customerByCompany(company: string): Promise<{ id: number; owner_id: number | null; tier: string; contact_name: string | null } | undefined> {
+  return dbGet(app, "select id, owner_id, tier, contact_name from customers where company = ?", [company]);
 }
 
 describe("language", () => {
@@ -101,7 +101,7 @@ describe("test plugin", () => {
     await home.waitFor();
     expect(await home.textContent()).toContain("Notes: 2");
     // Its migration made its own table, its seed filled it once.
-    expect(countRows(app.dbFile, "test_plugin_note")).toBe(2);
+    expect(await dbCount(app, "test_plugin_note")).toBe(2);
     // A fresh load is server-rendered by the production build too.
     expect(await open(page, `${app.url}/test-plugin`)).toBe(200);
     expect(await page.locator("[data-testid=test-plugin-home]").textContent()).toContain("Notes: 2");
@@ -130,7 +130,7 @@ describe("test plugin", () => {
 
 describe("customer CSV import", () => {
   it("previews and imports 2 new customers, lists them, and records customers.import in the audit log", async () => {
-    const before = countRows(app.dbFile, "customers");
+    const before = await dbCount(app, "customers");
     const csv = [
       CSV_HEADER,
       "E2E Import Alpha Ltd,Alice Able,alpha@example.com,13800001111,华东,high,zhang.wei@aftercare.local,en",
@@ -146,7 +146,7 @@ describe("customer CSV import", () => {
     expect(await rows.nth(0).locator("td").nth(1).textContent()).toBe("create");
     expect(await rows.nth(1).locator("td").nth(1).textContent()).toBe("create");
     // Nothing is written before the commit.
-    expect(countRows(app.dbFile, "customers")).toBe(before);
+    expect(await dbCount(app, "customers")).toBe(before);
 
     await Promise.all([page.waitForURL(/\/admin\/customers\?imported=2-0$/), page.locator("[data-testid=import-commit]").click()]);
     await page.locator(".notice-success", { hasText: "Imported: 2 created, 0 updated." }).waitFor();
@@ -158,10 +158,10 @@ describe("customer CSV import", () => {
     await table.locator("tr", { hasText: "E2E 导入贝塔有限公司" }).waitFor();
     await screenshot(page, "customers");
 
-    expect(countRows(app.dbFile, "customers")).toBe(before + 2);
-    const zhang = withDb(app.dbFile, (db) => (db.prepare("select id from users where email = ?").get(STAFF) as { id: number }).id);
-    expect(customerByCompany("E2E Import Alpha Ltd")).toMatchObject({ owner_id: zhang, tier: "high", contact_name: "Alice Able" });
-    expect(customerByCompany("E2E 导入贝塔有限公司")).toMatchObject({ owner_id: zhang, tier: "high" });
+    expect(await dbCount(app, "customers")).toBe(before + 2);
+    const zhang = (await dbGet<{ id: number }>(app, "select id from users where email = ?", [STAFF]))!.id;
+    expect(await customerByCompany("E2E Import Alpha Ltd")).toMatchObject({ owner_id: zhang, tier: "high", contact_name: "Alice Able" });
+    expect(await customerByCompany("E2E 导入贝塔有限公司")).toMatchObject({ owner_id: zhang, tier: "high" });
 
     await open(page, `${app.url}/admin/audit`);
     const entry = page.locator("[data-testid=audit-table] tr", { has: page.locator("code", { hasText: /^customers\.import$/ }) });
@@ -171,7 +171,7 @@ describe("customer CSV import", () => {
   });
 
   it("shows the error of a bad row and imports nothing", async () => {
-    const before = countRows(app.dbFile, "customers");
+    const before = await dbCount(app, "customers");
     const csv = [
       CSV_HEADER,
       "E2E Good Row Ltd,Carol,carol@example.com,,华北,mid,zhang.wei@aftercare.local,en",
@@ -192,9 +192,9 @@ describe("customer CSV import", () => {
     expect(await preview.locator("[data-testid=import-commit]").count()).toBe(0);
     await preview.locator(".notice-warning", { hasText: "nothing has been imported" }).waitFor();
 
-    expect(countRows(app.dbFile, "customers")).toBe(before);
-    expect(customerByCompany("E2E Good Row Ltd")).toBeUndefined();
-    expect(customerByCompany("E2E Bad Row Ltd")).toBeUndefined();
+    expect(await dbCount(app, "customers")).toBe(before);
+    expect(await customerByCompany("E2E Good Row Ltd")).toBeUndefined();
+    expect(await customerByCompany("E2E Bad Row Ltd")).toBeUndefined();
   });
 });
 
@@ -235,19 +235,19 @@ describe("mail", () => {
     await useLocale(page, "en");
 
     // Each click sent exactly one message (other mail, e.g. from plugins, may be there too).
-    const caught = withDb(app.dbFile, (db) => db.prepare("select subject from mail_caught where to_addrs like ? order by id").all(`%${ADMIN}%`) as { subject: string }[]);
+    const caught = await dbAll<{ subject: string }>(app, "select subject from mail_caught where to_addrs like ? order by id", [`%${ADMIN}%`]);
     const tests = caught.map((c) => c.subject).filter((s) => s.startsWith("Aftercare "));
     expect(tests).toEqual(["Aftercare test message", "Aftercare 测试邮件"]);
   });
 });
 
 describe("customer edit form (SurveyJS)", () => {
-  function seededCustomer(): { id: number; company: string; contact_name: string } {
-    return withDb(app.dbFile, (db) => db.prepare("select id, company, contact_name from customers where company not like 'E2E%' order by id desc limit 1").get() as never);
+  async function seededCustomer(): Promise<{ id: number; company: string; contact_name: string }> {
+    return (await dbGet(app, "select id, company, contact_name from customers where company not like 'E2E%' order by id desc limit 1"))!;
   }
 
   it("saves a changed contact person and shows it in the list with the success notice", async () => {
-    const customer = seededCustomer();
+    const customer = await seededCustomer();
     const contact = "E2E 新联系人 Zoe";
     await open(page, `${app.url}/`);
     await useLocale(page, "en");
@@ -261,12 +261,12 @@ describe("customer edit form (SurveyJS)", () => {
     const row = page.locator("[data-testid=customers-table] tr", { hasText: customer.company });
     await row.waitFor();
     expect(await row.textContent()).toContain(contact);
-    expect(customerByCompany(customer.company)?.contact_name).toBe(contact);
+    expect((await customerByCompany(customer.company))?.contact_name).toBe(contact);
   });
 
   it("refuses to save without the required company: a validation message, nothing saved", async () => {
-    const customer = seededCustomer();
-    const audits = countRows(app.dbFile, "audit_log");
+    const customer = await seededCustomer();
+    const audits = await dbCount(app, "audit_log");
     await open(page, `${app.url}/admin/customers/${customer.id}`);
     await page.locator('[data-form-ready="1"]').waitFor();
     const company = page.locator('[data-name="company"]');
@@ -279,11 +279,11 @@ describe("customer edit form (SurveyJS)", () => {
     expect(((await error.textContent()) ?? "").trim().length).toBeGreaterThan(0);
     await page.waitForTimeout(500);
     expect(new URL(page.url()).pathname).toBe(`/admin/customers/${customer.id}`);
-    expect(withDb(app.dbFile, (db) => db.prepare("select company, contact_name from customers where id = ?").get(customer.id))).toEqual({
+    expect(await dbGet(app, "select company, contact_name from customers where id = ?", [customer.id])).toEqual({
       company: customer.company,
       contact_name: customer.contact_name,
     });
-    expect(countRows(app.dbFile, "audit_log")).toBe(audits);
+    expect(await dbCount(app, "audit_log")).toBe(audits);
   });
 });
 

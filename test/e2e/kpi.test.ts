@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
-import { withDb } from "./support/db";
+import { dbGet } from "./support/db";
 import { DEMO_PASSWORD, MANAGER } from "./support/http";
 
 const SUPERVISOR = "field.lead@aftercare.local";
@@ -27,7 +27,7 @@ async function as(email: string): Promise<Page> {
 beforeAll(async () => {
   app = await startApp();
   // The seed leaves Sun Min's last month as a draft with one deduction (argued with a customer, −5).
-  const row = withDb(app.dbFile, (db) => db.prepare("select s.id, s.month from kpi_sheet s join users u on u.id = s.employee_id where u.email = ?").get(EMPLOYEE) as { id: number; month: string });
+  const row = (await dbGet<{ id: number; month: string }>(app, "select s.id, s.month from kpi_sheet s join users u on u.id = s.employee_id where u.email = ?", [EMPLOYEE]))!;
   sheetId = row.id;
   month = row.month;
 });

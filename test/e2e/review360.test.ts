@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
-import { withDb } from "./support/db";
+import { dbAll, dbGet } from "./support/db";
 import { DEMO_PASSWORD, MANAGER, STAFF } from "./support/http";
 
 const screenshots = path.join(repoRoot, "docs/screenshots");
@@ -86,7 +86,7 @@ describe("360 review, end to end", () => {
     expect(await p.locator("[data-testid=minimum-warnings]").count()).toBe(0);
     await p.locator('[data-intent="open"]').click();
     await Promise.all([p.waitForURL(/done=opened/), p.locator('[data-confirm="open"]').click()]);
-    revieweeId = withDb(app.dbFile, (db) => (db.prepare("select r.id from review360_reviewee r join users u on u.id = r.user_id where r.cycle_id = ? and u.email = ?").get(cycleId, LI_NA) as { id: number }).id);
+    revieweeId = (await dbGet<{ id: number }>(app, "select r.id from review360_reviewee r join users u on u.id = r.user_id where r.cycle_id = ? and u.email = ?", [cycleId, LI_NA]))!.id;
     expect(revieweeId).toBeGreaterThan(0);
   });
 
@@ -95,7 +95,7 @@ describe("360 review, end to end", () => {
     await open(p, `${app.url}/review360/reviewees/${revieweeId}`);
     await p.locator("[data-testid=assign-staff] select[name=user]").selectOption({ label: "张伟 Zhang Wei" });
     await Promise.all([p.waitForURL(/done=assign-staff/), p.locator("[data-testid=assign-staff] button[type=submit]").click()]);
-    const c = withDb(app.dbFile, (db) => db.prepare("select company, contact_name, email from customers where email like '%@%' and email_opt_out = 0 and active = 1 and locale = 'en' order by id limit 1").get()) as { company: string; contact_name: string | null; email: string };
+    const c = (await dbGet<{ company: string; contact_name: string | null; email: string }>(app, "select company, contact_name, email from customers where email like '%@%' and email_opt_out = 0 and active = 1 and locale = 'en' order by id limit 1"))!;
     customerEmail = c.email;
     await waitForHydration(p);
     await p.locator("[data-testid=assign-customers] select[name=customer]").selectOption({ label: `${c.company}${c.contact_name ? ` (${c.contact_name})` : ""}` });
@@ -113,14 +113,14 @@ describe("360 review, end to end", () => {
     await Promise.all([p.waitForURL(/\/review360\/fill\/\d+$/), row.getByRole("link").click()]);
     await waitForHydration(p);
     await fillReview(p, 4, "Explains faults clearly. Always on time.");
-    const done = withDb(app.dbFile, (db) => db.prepare("select status from review360_assignment where reviewee_id = ? and rater_group = 'peers'").all(revieweeId)) as { status: string }[];
+    const done = await dbAll<{ status: string }>(app, "select status from review360_assignment where reviewee_id = ? and rater_group = 'peers' order by id", [revieweeId]);
     expect(done).toEqual([{ status: "submitted" }]);
   });
 
   it("the customer fills the review from the link in the caught mail, once", async () => {
-    const query = "select subject, text from mail_caught where to_addrs like ? and text like '%/review360/r/%'";
-    await expect.poll(() => withDb(app.dbFile, (db) => db.prepare(query).all(`%${customerEmail}%`).length), { timeout: 20_000 }).toBe(1);
-    const mail = withDb(app.dbFile, (db) => db.prepare(query).get(`%${customerEmail}%`)) as { subject: string; text: string };
+    const query = "select subject, text from mail_caught where to_addrs like ? and text like '%/review360/r/%' order by id";
+    await expect.poll(async () => (await dbAll(app, query, [`%${customerEmail}%`])).length, { timeout: 20_000 }).toBe(1);
+    const mail = (await dbGet<{ subject: string; text: string }>(app, query, [`%${customerEmail}%`]))!;
     expect(mail.subject).toContain("How did 李娜 Li Na serve you?");
     link = /(http:\/\/127\.0\.0\.1:\d+\/review360\/r\/[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43})/.exec(mail.text)![1];
     const p = customer.page;

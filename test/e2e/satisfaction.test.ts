@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, type RunningApp, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
-import { withDb } from "./support/db";
+import { dbAll, dbGet } from "./support/db";
 import { DEMO_PASSWORD, MANAGER } from "./support/http";
 
 const screenshots = path.join(repoRoot, "docs/screenshots");
@@ -50,7 +50,7 @@ describe("satisfaction survey, end to end", () => {
     campaignId = Number(new URL(p.url()).pathname.split("/").pop());
 
     // Expected audience, counted from the database: active high-end customers with an email who have not opted out.
-    const reachable = withDb(app.dbFile, (db) => (db.prepare("select count(*) n from customers where active = 1 and tier = 'high' and email like '%@%' and email_opt_out = 0").get() as { n: number }).n);
+    const reachable = (await dbGet<{ n: number }>(app, "select count(*) as n from customers where active = 1 and tier = 'high' and email like '%@%' and email_opt_out = 0"))!.n;
     expect(reachable).toBeGreaterThan(0);
     await expect.poll(() => p.locator("[data-testid=audience-preview]").textContent()).toContain(`${reachable} will get an email`);
 
@@ -59,19 +59,15 @@ describe("satisfaction survey, end to end", () => {
     await waitForHydration(p);
     // The page follows delivery live: every invitation reaches the built-in catcher.
     await expect
-      .poll(() => withDb(app.dbFile, (db) => (db.prepare("select count(*) n from mail_outbox where idempotency_key like ? and status = 'sent'").get(`satisfaction:${campaignId}:invite:%`) as { n: number }).n), { timeout: 20_000 })
+      .poll(async () => (await dbGet<{ n: number }>(app, "select count(*) as n from mail_outbox where idempotency_key like ? and status = 'sent'", [`satisfaction:${campaignId}:invite:%`]))!.n, { timeout: 20_000 })
       .toBe(reachable);
     await expect.poll(() => p.locator("[data-testid=campaign-progress]").textContent(), { timeout: 10_000 }).toMatch(new RegExp(`Mail sent\\s*${reachable}`));
   });
 
   it("each customer's mail is in their language and carries a personal link", async () => {
     // Newest first: the seeded May campaign mailed the same customers before.
-    const caught = withDb(app.dbFile, (db) => db.prepare("select to_addrs, subject, text from mail_caught where text like ? order by id desc").all(`%/satisfaction/s/%`)) as {
-      to_addrs: string;
-      subject: string;
-      text: string;
-    }[];
-    const english = withDb(app.dbFile, (db) => db.prepare("select email, company from customers where tier = 'high' and locale = 'en' and email is not null").all()) as { email: string; company: string }[];
+    const caught = await dbAll<{ to_addrs: string; subject: string; text: string }>(app, "select to_addrs, subject, text from mail_caught where text like ? order by id desc", [`%/satisfaction/s/%`]);
+    const english = await dbAll<{ email: string; company: string }>(app, "select email, company from customers where tier = 'high' and locale = 'en' and email is not null order by id");
     expect(english.length).toBeGreaterThan(0);
     const mail = caught.find((m) => m.to_addrs.includes(english[0].email) && m.subject.includes("how satisfied"));
     expect(mail, `English invitation to ${english[0].email}`).toBeDefined();
@@ -102,7 +98,7 @@ describe("satisfaction survey, end to end", () => {
     await p.locator(".sd-navigation__complete-btn").click();
     await p.locator("[data-testid=survey-thanks]").waitFor();
 
-    const stored = withDb(app.dbFile, (db) => db.prepare("select score, satisfied, product_score, service_score from satisfaction_response where campaign_id = ?").all(campaignId)) as { score: number; satisfied: number; product_score: number; service_score: number }[];
+    const stored = await dbAll<{ score: number; satisfied: number; product_score: number; service_score: number }>(app, "select score, satisfied, product_score, service_score from satisfaction_response where campaign_id = ? order by id", [campaignId]);
     // 0.30·100 + 0.15·80 + 0.20·60 + 0.10·100 + 0.25·80 = 30 + 12 + 12 + 10 + 20 = 84 → below 85, not satisfied.
     // product = (0.30·100 + 0.15·80 + 0.10·100) / 0.55 = 52 / 0.55 = 94.5454…; service = (0.20·60 + 0.25·80) / 0.45 = 32 / 0.45 = 71.111…
     expect(stored).toHaveLength(1);

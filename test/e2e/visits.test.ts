@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser } from "./support/browser";
-import { withDb } from "./support/db";
+import { dbAll, dbGet } from "./support/db";
 import { DEMO_PASSWORD, MANAGER, STAFF } from "./support/http";
 
 const OWNER = "li.na@aftercare.local";
@@ -38,10 +38,8 @@ async function as(email: string): Promise<Page> {
 }
 
 /** A seeded customer owned by Li Na, with its name. */
-function ownersCustomer(): { id: number; company: string } {
-  return withDb(app.dbFile, (db) =>
-    db.prepare("select c.id, c.company from customers c join users u on u.id = c.owner_id where u.email = ? order by c.id limit 1").get(OWNER) as { id: number; company: string },
-  );
+async function ownersCustomer(): Promise<{ id: number; company: string }> {
+  return (await dbGet<{ id: number; company: string }>(app, "select c.id, c.company from customers c join users u on u.id = c.owner_id where u.email = ? order by c.id limit 1", [OWNER]))!;
 }
 
 /** Submits one of the call page's forms and waits for the page that confirms it (`?done=<step>`). */
@@ -55,7 +53,7 @@ describe("a service call from the hotline to the return visit", () => {
   const customer = { id: 0, company: "" };
 
   it("is recorded, dispatched, worked and closed by a staff member, each clock shown", async () => {
-    Object.assign(customer, ownersCustomer());
+    Object.assign(customer, await ownersCustomer());
     const page = await as(STAFF);
     await open(page, `${app.url}/visits/calls/new`);
     await page.locator("[data-testid=pick-customer] select[name=customer]").selectOption(String(customer.id));
@@ -78,7 +76,7 @@ describe("a service call from the hotline to the return visit", () => {
     }
     await page.locator('input[name="resolution"]').fill("更换主轴轴承，试机正常");
     await record(page, "close", "close");
-    const row = withDb(app.dbFile, (db) => db.prepare("select engineer_id, responded_at, arrived_at, cleared_at, closed_at from visits_call where id = ?").get(callId)) as Record<string, unknown>;
+    const row = (await dbGet(app, "select engineer_id, responded_at, arrived_at, cleared_at, closed_at from visits_call where id = ?", [callId]))!;
     expect(row.responded_at).toBe(row.arrived_at);
     expect(row.closed_at).not.toBeNull();
   });
@@ -97,16 +95,14 @@ describe("a service call from the hotline to the return visit", () => {
     await open(page, `${app.url}/visits?type=phone_return&status=planned&customer=${customer.id}`);
     const link = page.locator("[data-testid=visits-table] a", { hasText: `#${callId}` });
     await link.waitFor();
-    const mail = withDb(app.dbFile, (db) => db.prepare("select to_addr, subject from mail_outbox where idempotency_key like 'visits:return-visit:%' and to_addr = ?").all(OWNER)) as { subject: string }[];
+    const mail = await dbAll<{ subject: string }>(app, "select to_addr, subject from mail_outbox where idempotency_key like 'visits:return-visit:%' and to_addr = ? order by id", [OWNER]);
     expect(mail.map((m) => m.subject).some((s) => s.includes(`#${callId}`) && s.includes(customer.company))).toBe(true);
   });
 });
 
 describe("the visit log", () => {
   it("lets a staff member write a visit report from the SurveyJS form, with the checklist of its type, and shows it in the calendar", async () => {
-    const customer = withDb(app.dbFile, (db) =>
-      db.prepare("select c.id, c.company from customers c join users u on u.id = c.owner_id where u.email = ? order by c.id limit 1").get(STAFF) as { id: number; company: string },
-    );
+    const customer = (await dbGet<{ id: number; company: string }>(app, "select c.id, c.company from customers c join users u on u.id = c.owner_id where u.email = ? order by c.id limit 1", [STAFF]))!;
     const page = await as(STAFF);
     await open(page, `${app.url}/visits/new?customer=${customer.id}&type=inspection`);
     await page.locator('[data-form-ready="1"]').waitFor();
@@ -123,7 +119,7 @@ describe("the visit log", () => {
     await firstItem.getByText("是", { exact: true }).click();
     await Promise.all([page.waitForURL(/\/visits\/\d+\?done=saved$/), page.locator(".sd-navigation__complete-btn").click()]);
     const visitId = Number(new URL(page.url()).pathname.split("/")[2]);
-    const row = withDb(app.dbFile, (db) => db.prepare("select status, type, summary, parts_replaced, checklist_json, visit_date from visits_visit where id = ?").get(visitId)) as Record<string, string>;
+    const row = (await dbGet<Record<string, string>>(app, "select status, type, summary, parts_replaced, checklist_json, visit_date from visits_visit where id = ?", [visitId]))!;
     expect(row).toMatchObject({ status: "done", type: "inspection", summary: "E2E 巡检：设备运行正常", parts_replaced: "密封圈 ×2" });
     expect(JSON.parse(row.checklist_json).filter((c: { checked: boolean | null }) => c.checked === true)).toHaveLength(1);
 

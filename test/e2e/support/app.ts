@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isPostgresUrl, sqlitePath } from "@aftercare/db/open";
 import { createTestSchema, type TestSchema, testPostgresUrl } from "@aftercare/db/test-db";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const serverFile = path.join(repoRoot, "apps/web/server.mjs");
@@ -48,10 +48,20 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
+ * True when the running test file is in test/hardening: that suite reads the app's SQLite file
+ * directly (withDb, PRAGMA integrity_check, kill -9 of a SQLite writer), so it keeps SQLite even
+ * in the PostgreSQL pass.
+ */
+function sqliteOnlyCaller(): boolean {
+  return /[\\/]test[\\/]hardening[\\/]/.test(expect.getState().testPath ?? "");
+}
+
+/**
  * Spawns `node apps/web/server.mjs` from a fresh temp dir with its own database, data dir and
  * port, and waits until `/healthz` answers 200. The database is a SQLite file in that dir, or —
  * when AFTERCARE_TEST_POSTGRES_URL is set (the PostgreSQL pass) and the caller passes no
- * DATABASE_URL — a fresh schema of its own in that PostgreSQL database, dropped by `stop()`.
+ * DATABASE_URL — a fresh schema of its own in that PostgreSQL database, dropped by `stop()`
+ * (test/hardening, SQLite only, always gets a SQLite file).
  *
  * @example
  * const app = await startApp({ LOGIN_MAX_FAILURES: "3" });
@@ -59,7 +69,7 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-e2e-app-"));
-  const pgUrl = env.DATABASE_URL === undefined ? testPostgresUrl() : undefined;
+  const pgUrl = env.DATABASE_URL === undefined && !sqliteOnlyCaller() ? testPostgresUrl() : undefined;
   let schema: TestSchema | undefined;
   if (pgUrl) {
     try {
@@ -109,6 +119,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
         const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
         await done;
         clearTimeout(timer);
+      }
+      // AFTERCARE_E2E_SERVER_LOG_DIR keeps each server's output (errors of background jobs that no
+      // page shows), one file per run.
+      const logDir = process.env.AFTERCARE_E2E_SERVER_LOG_DIR;
+      if (logDir) {
+        fs.mkdirSync(logDir, { recursive: true });
+        fs.writeFileSync(path.join(logDir, `server-${port}-${schema ? "postgres" : "sqlite"}.log`), out);
       }
       fs.rmSync(dir, { recursive: true, force: true });
       // After the server is gone: its pool no longer holds the schema.
