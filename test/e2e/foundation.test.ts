@@ -4,12 +4,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, type RunningApp, startApp } from "./support/app";
+import { type RunningApp, screenshotDir, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, useLocale } from "./support/browser";
 import { dbAll, dbCount, dbGet } from "./support/db";
 import { ADMIN, DEMO_PASSWORD, STAFF } from "./support/http";
 
-const screenshots = path.join(repoRoot, "docs/screenshots");
+const screenshots = screenshotDir;
 const CSV_HEADER = "company,contact_name,email,phone,region,tier,owner_id,locale";
 
 let app: RunningApp;

@@ -5,12 +5,12 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repoRoot, type RunningApp, startApp } from "./support/app";
+import { type RunningApp, screenshotDir, startApp } from "./support/app";
 import { login, open, type OpenBrowser, openBrowser, waitForHydration, useLocale } from "./support/browser";
 import { dbAll, dbGet } from "./support/db";
 import { DEMO_PASSWORD, MANAGER } from "./support/http";
 
-const screenshots = path.join(repoRoot, "docs/screenshots");
+const screenshots = screenshotDir;
 let app: RunningApp;
 let manager: OpenBrowser;
 let customer: OpenBrowser;

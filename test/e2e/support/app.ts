@@ -10,6 +10,12 @@ import { createTestSchema, type TestSchema, testPostgresUrl } from "@aftercare/d
 import { expect, inject } from "vitest";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/**
+ * Where the browser suites write their screenshots: the README's docs/screenshots in the SQLite
+ * pass; a temp folder in the PostgreSQL pass, so a second pass never rewrites the README images.
+ */
+export const screenshotDir = testPostgresUrl() ? path.join(os.tmpdir(), "aftercare-e2e-screenshots-pg") : path.join(repoRoot, "docs/screenshots");
 const serverFile = path.join(repoRoot, "apps/web/server.mjs");
 
 export interface RunningApp {
