@@ -20,7 +20,8 @@ beforeAll(async () => {
   smtp = await startTestSmtpServer();
   // Instances behind one load balancer share the database and SESSION_SECRET (README, "Scaling
   // out"); each signs its mails with its own From here, so the test can tell who sent what.
-  const shared = { SMTP_URL: smtp.url, SESSION_SECRET: SHARED_SECRET, LOGIN_MAX_FAILURES: String(MAX_FAILURES), LOGIN_LOCK_MINUTES: "15" };
+  // A short mail lease, so that mail claimed by a killed instance comes back within the test.
+  const shared = { SMTP_URL: smtp.url, SESSION_SECRET: SHARED_SECRET, LOGIN_MAX_FAILURES: String(MAX_FAILURES), LOGIN_LOCK_MINUTES: "15", MAIL_LEASE_SECONDS: "3" };
   a = await startApp({ ...shared, MAIL_FROM: "Aftercare A <a@aftercare.test>" });
   b = await startApp({ ...shared, MAIL_FROM: "Aftercare B <b@aftercare.test>", DATABASE_URL: a.databaseUrl });
 });
@@ -137,5 +138,36 @@ describe("sessions, CSRF and rate limits whichever instance answers", () => {
       expect(res.status).toBe(429);
       expect(await res.text()).toContain("Too many failed attempts");
     }
+  });
+});
+
+describe("one instance killed in the middle of a send", () => {
+  it(`the other delivers every one of ${RECIPIENTS} invitations, each under its own Message-ID`, async () => {
+    const { campaignId, emails } = await draftCampaignFor(a, RECIPIENTS, "killed-mid-send");
+
+    await sendAs(a, campaignId);
+    while (caughtFor(emails).length < 500) await sleep(20);
+    await b.kill9();
+    const caughtAtKill = caughtFor(emails).length;
+    // B was sending its share when it died.
+    const byBAtKill = caughtFor(emails).filter((m) => m.parsed.from?.value[0].address === "b@aftercare.test").length;
+    expect(byBAtKill).toBeGreaterThan(0);
+
+    const messageIds = () => new Set(caughtFor(emails).map((m) => m.parsed.messageId));
+    const deadline = Date.now() + 120_000;
+    while (messageIds().size < RECIPIENTS && Date.now() < deadline) await sleep(100);
+    // Past the 3 s lease: anything B held has been taken over and sent by now.
+    await sleep(4_000);
+
+    const caught = caughtFor(emails);
+    expect(messageIds().size).toBe(RECIPIENTS);
+    expect(new Set(caught.flatMap((m) => m.envelopeTo))).toEqual(emails);
+    // A repeat needs B killed after the SMTP server accepted a mail and before B marked it sent:
+    // at most the mails B had on its 5 connections.
+    const repeats = caught.length - RECIPIENTS;
+    expect(repeats).toBeLessThanOrEqual(5);
+    const outbox = await dbAll<{ status: string; n: number | string }>(a, "select status, count(*) as n from mail_outbox where idempotency_key like ? group by status order by status", [`satisfaction:${campaignId}:%`]);
+    expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["sent", RECIPIENTS]]);
+    console.log(`[scale-out] instance B killed after ${caughtAtKill} of ${RECIPIENTS} mails (${byBAtKill} of them its own): ${RECIPIENTS} distinct Message-IDs caught, ${repeats} repeat(s) of an already-caught Message-ID`);
   });
 });

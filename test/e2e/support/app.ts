@@ -31,6 +31,8 @@ export interface RunningApp {
   readonly dataDir: string;
   /** Stops the server and waits for it to exit. */
   stop(): Promise<void>;
+  /** `kill -9` of the server (no clean shutdown), waiting for it to exit; `stop()` still cleans up. */
+  kill9(): Promise<void>;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
 }
@@ -119,6 +121,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     databaseUrl,
     dataDir: dir,
     output: () => out,
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await done;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
