@@ -209,6 +209,9 @@ server.listen(port, process.env.HOST ?? "0.0.0.0", () => {
     `  Database: ${withoutPassword(host.config.databaseUrl)}`,
     host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : host.config.smtpUrl ? `  Mail: ${new URL(host.config.smtpUrl).host}` : "  Mail: not sent (background work is off)",
   ];
+  if (/^postgres(ql)?:/.test(host.config.databaseUrl) && !process.env.SESSION_SECRET) {
+    lines.push("  Note: SESSION_SECRET is not set, so this instance keeps its own in DATA_DIR. Several instances", "  on one database must all be started with the same SESSION_SECRET (README, Scaling out).");
+  }
   if (host.demoLogins.length) {
     lines.push("  Demo logins:");
     for (const l of host.demoLogins) lines.push(`    ${l.role.padEnd(8)} ${l.email}  /  ${l.password}`);
