@@ -140,14 +140,20 @@ export function ErrorBoundary() {
   const root = useRouteLoaderData<typeof loader>("root");
   const t = createTranslator(root?.messages ?? {});
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const known = [400, 403, 404, 405, 413, 415, 429];
+  const known = [400, 403, 404, 405, 413, 415, 429, 503];
   const message = known.includes(status) ? t(`error.${status}`) : t("error.500");
+  // Without the root's data (an action failed on a page posted without JavaScript) the language is
+  // unknown: both (503 as error.503 says it in each).
+  const fallback =
+    status === 503
+      ? "The server cannot save anything right now (its storage is full or failing). Nothing was saved: please try again later. / 服务器暂时无法保存数据（存储空间已满或出现故障），本次提交未保存，请稍后再试。"
+      : "Something went wrong / 出错了";
   return (
     <div className="error-page">
       <h1>
         {status} · {root ? t("error.title") : "Error"}
       </h1>
-      <p data-testid="error-message">{root ? message : "Something went wrong / 出错了"}</p>
+      <p data-testid="error-message">{root ? message : fallback}</p>
       <p>
         <a href="/">{root ? t("error.home") : "Home"}</a>
       </p>

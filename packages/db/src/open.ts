@@ -87,6 +87,9 @@ export function openDatabase<DB = any>(props: OpenDatabaseProps): Kysely<DB> {
   return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
 }
 
+/** Stands in for a ROLLBACK with no transaction open (what Kysely's SQLite driver calls: `reader`, `run`). */
+const NO_OP = { reader: false, busy: false, run: () => ({ changes: 0, lastInsertRowid: 0 }) };
+
 /**
  * A better-sqlite3 database whose prepared statements are kept by SQL text (the `max` most
  * recently used): Kysely prepares every query anew, and preparing costs as much as running a
@@ -98,6 +101,11 @@ export function withStatementCache(sqlite: Database.Database, max = 500): { prep
   const kept = new Map<string, Database.Statement>();
   return {
     prepare(sql: string) {
+      // SQLite ends a transaction by itself after some failures (disk full, I/O error during
+      // COMMIT). Kysely then sends ROLLBACK, which fails with "cannot rollback - no transaction is
+      // active" and replaces the error that caused it; with no transaction it is a no-op here, so
+      // the caller (and the log) gets the real cause. Found by test/hardening/faults-disk-full-http.
+      if (sql === "rollback" && !sqlite.inTransaction) return NO_OP as unknown as Database.Statement;
       const stmt = kept.get(sql);
       if (stmt && !stmt.busy) {
         // Most recently used last (Map keeps insertion order).

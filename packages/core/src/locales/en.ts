@@ -61,6 +61,7 @@ export const en: Messages = {
   "error.429": "Too many requests. Please wait and try again.",
   "error.400": "The request could not be understood.",
   "error.500": "An unexpected error happened. It has been logged.",
+  "error.503": "The server cannot save anything right now (its storage is full or failing). Nothing was saved: please try again later.",
   "error.home": "Go to the dashboard",
   "dashboard.title": "Dashboard",
   "dashboard.welcome": "Welcome, {{name}}",

@@ -61,6 +61,7 @@ export const zhCN: Messages = {
   "error.429": "请求过于频繁，请稍后再试。",
   "error.400": "无法识别该请求。",
   "error.500": "发生意外错误，已记录日志。",
+  "error.503": "服务器暂时无法保存数据（存储空间已满或出现故障），本次提交未保存，请稍后再试。",
   "error.home": "返回工作台",
   "dashboard.title": "工作台",
   "dashboard.welcome": "欢迎，{{name}}",

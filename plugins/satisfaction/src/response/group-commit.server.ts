@@ -42,8 +42,15 @@ async function flush<DB>(db: Kysely<DB>): Promise<void> {
           await sql`release group_commit_job`.execute(trx);
           outcomes.push({ ok: true, value });
         } catch (error) {
-          await sql`rollback to group_commit_job`.execute(trx);
-          await sql`release group_commit_job`.execute(trx);
+          try {
+            await sql`rollback to group_commit_job`.execute(trx);
+            await sql`release group_commit_job`.execute(trx);
+          } catch {
+            // SQLite ended the whole transaction itself (disk full, I/O error): the savepoint is gone
+            // and so is the group's work. Every job fails, with this job's error — the real cause
+            // (found by test/hardening/faults-disk-full-http; it used to be "no such savepoint").
+            throw error;
+          }
           outcomes.push({ ok: false, error });
         }
       }

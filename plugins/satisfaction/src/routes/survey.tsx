@@ -6,6 +6,7 @@ import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.serve
 import { LOCALE_COOKIE, localeCookie, resolveLocale } from "@aftercare/core/locale.server";
 import { readCookie } from "@aftercare/core/cookies";
 import { guardLink } from "@aftercare/core/link-guard.server";
+import { withStorage } from "@aftercare/core/storage-errors.server";
 import { SurveyForm } from "@aftercare/forms/survey-form";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { useRootData, useSurveySubmit } from "@aftercare/ui";
@@ -51,10 +52,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const intent = form.get("intent");
   if (intent === "progress") {
-    return data({ saved: await saveProgress(host.ctx, session, answers) });
+    return data({ saved: await withStorage(request, () => saveProgress(host.ctx, session, answers)) });
   }
   if (intent === "submit") {
-    const outcome = await submitResponse(host.ctx, session, answers, resolveLocale(request, null));
+    const outcome = await withStorage(request, () => submitResponse(host.ctx, session, answers, resolveLocale(request, null)));
     if (!outcome.ok) return data({ errors: outcome.errors }, { status: 400 });
     if (outcome.needsFollowUp) host.kickMail();
     return data({ ok: true });
