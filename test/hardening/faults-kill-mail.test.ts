@@ -112,5 +112,5 @@ describe("kill -9 while the mail worker drains a campaign", () => {
     // at most the worker's 5 connections' mails per kill.
     expect(duplicates).toBeLessThanOrEqual(5 * KILLS);
     expect(integrityCheck(scratch.dbFile)).toBe("ok");
-  });
+  }, 300_000); // 50 restarts: about a minute, more on a busy machine
 });
