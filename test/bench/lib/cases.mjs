@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { BENCH_SECRET, sampleRss, scratchDir, startReference, startServer } from "./server.mjs";
+import { BENCH_SECRET, sampleRss, scratchDir, startFlags, startReference, startServer } from "./server.mjs";
 import { benchTemplate, bulkMode, count, openDb, seedAnsweredCampaigns, seedCustomers, seedDraftCampaign, seedOpenCampaign, seedStaff } from "./seed.mjs";
 import { csrfPair, insertSession, staffCookies } from "./secrets.mjs";
 import { runLoad } from "./load.mjs";
@@ -117,7 +117,7 @@ export async function satisfactionSuite(o) {
       out.report = await caseReport({ ...o, server, app, template, campaignIds, managerSession });
       rss.mark("case 3");
     }
-    out.rss = { peakMb: rss.stop(), samples: rss.samples(), peakMbByCase: rss.byMark() };
+    out.rss = { nodeFlags: [...startFlags(), ...nodeArgs], peakMb: rss.stop(), samples: rss.samples(), peakMbByCase: rss.byMark() };
     const failures = server.output().match(/request failed|\[aftercare\] error/g);
     out.serverErrors = failures ? failures.length : 0;
     return out;

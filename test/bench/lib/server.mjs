@@ -69,6 +69,21 @@ export async function waitForOk(url, { timeoutMs = 60_000, isDead = () => null }
 }
 
 /**
+ * The node flags of the production start command (`"start": "node <flags> server.mjs"` in
+ * apps/web/package.json), so the bench runs the server exactly as it is launched: a V8 setting
+ * such as a heap limit can only be given there, not from inside server.mjs.
+ */
+export function startFlags() {
+  try {
+    const start = JSON.parse(fs.readFileSync(path.join(webDir, "package.json"), "utf8")).scripts?.start ?? "";
+    const m = start.match(/^node\s+(.*?)\s*server\.mjs\b/);
+    return m ? m[1].split(/\s+/).filter((flag) => flag.startsWith("--")) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Starts the production server over `dbFile` (created and migrated on first start) with the bench
  * secret, no demo data and the built-in SMTP catcher. `stop()` ends only this child.
  */
@@ -91,7 +106,7 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
     ...env,
   });
   let out = "";
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: dataDir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...startFlags(), ...nodeArgs, script], { cwd: dataDir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
   child.stderr.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
   const exited = new Promise((resolve) => child.once("exit", resolve));

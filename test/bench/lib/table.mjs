@@ -1,7 +1,7 @@
 // Turns the suites' measurements into the one table of the bench: case, figure, reference, ratio,
 // target, pass/fail. Targets are issue 7's; `judge: false` (the smoke test) leaves them out.
 
-const fmt = (x, digits = 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: digits }) : String(x));
+const fmt = (x, digits = typeof x === "number" && Math.abs(x) < 1 && x !== 0 ? 3 : 1) => (x === null || x === undefined || Number.isNaN(x) ? "—" : typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: digits }) : String(x));
 
 /**
  * One row: `value`/`reference` are numbers (or strings), `unit` is shown after them, `target`
@@ -45,12 +45,22 @@ export function tableRows(results, { judge = true } = {}) {
     rows.push(row("1", "Survey submission: rows lost", sub.check.lost, "", null, "", t(zero), `${sub.check.acknowledged} acknowledged, ${sub.check.responses} stored`));
     rows.push(row("1", "Survey submission: rows duplicated", sub.check.duplicated, "", null, "", t(zero)));
     rows.push(row("1", "  floor: smallest public action (POST /language.data)", sub.floor.rps, "req/s", sub.reference.rps, "req/s (bare insert)", null, "information: Remix + guards, no DB write"));
+    if (sub.cpuMsPerRequest != null)
+      rows.push(
+        row("1", "  server CPU per submission", sub.cpuMsPerRequest, "ms", sub.reference.cpuMsPerRequest, "ms (bare insert)", null,
+          `information: floor (POST /language.data) ${fmt(sub.floor.cpuMsPerRequest, 2)} ms; submission ÷ floor ${fmt(sub.cpuMsPerRequest / sub.floor.cpuMsPerRequest, 2)}`),
+      );
   }
   if (s?.open) {
     const open = s.open;
     rows.push(row("2", "Opening the personal link: requests/s", open.rps, "req/s", open.reference.rps, "req/s (bare HTML)", t(atLeastRatio(0.3)), `${fmt(open.pageBytes / 1024, 0)} KB page`));
     rows.push(row("2", "Opening the personal link: p99 latency", open.p99, "ms", open.reference.p99, "ms", null, `p50 ${fmt(open.p50, 0)} ms; p99 without each connection's first request ${fmt(open.steadyP99, 0)} ms`));
     rows.push(row("2", "  floor: smallest public page (GET /link-invalid)", open.floor.rps, "req/s", open.reference.rps, "req/s (bare HTML)", null, "information: Remix document render, no query"));
+    if (open.cpuMsPerRequest != null)
+      rows.push(
+        row("2", "  server CPU per page", open.cpuMsPerRequest, "ms", open.reference.cpuMsPerRequest, "ms (bare HTML)", null,
+          `information: floor (GET /link-invalid) ${fmt(open.floor.cpuMsPerRequest, 2)} ms; page ÷ floor ${fmt(open.cpuMsPerRequest / open.floor.cpuMsPerRequest, 2)}`),
+      );
   }
   if (s?.report) {
     const r = s.report;
@@ -79,7 +89,7 @@ export function tableRows(results, { judge = true } = {}) {
     rows.push(row("6", `360: one reviewee's report (${r360.reviewees} × ${r360.raters} raters)`, r360.revieweeMs, "ms", null, "", t(atMost(100, "ms"))));
     rows.push(row("6", `360: team heatmap of ${r360.teamSize} reviewees`, r360.heatmapMs, "ms", null, "", t(atMost(500, "ms")), `${fmt(r360.answers, 0)} answers in the cycle`));
   }
-  if (s) rows.push(row("7", `Server RSS, peak through ${rssCases(s)}`, s.rss.peakMb, "MB", null, "", t(atMost(250, "MB")), Object.entries(s.rss.peakMbByCase ?? {}).map(([k, v]) => `${k}: ${fmt(v, 0)}`).join(", ")));
+  if (s) rows.push(row("7", `Server RSS, peak through ${rssCases(s)}`, s.rss.peakMb, "MB", null, "", t(atMost(250, "MB")), [...Object.entries(s.rss.peakMbByCase ?? {}).map(([k, v]) => `${k}: ${fmt(v, 0)}`), `node flags: ${s.rss.nodeFlags?.join(" ") || "none"}`].join(", ")));
   return rows;
 }
 
