@@ -36,6 +36,9 @@ describe("the bench harness (tiny data, no targets)", () => {
     expect(s.submit.check.acknowledged).toBeGreaterThan(0);
     expect(s.submit.check.lost).toBe(0);
     expect(s.submit.check.duplicated).toBe(0);
+    // The report aggregates kept at submission (under concurrent load) equal a recount of the rows.
+    expect(s.submit.check.aggregateMismatches).toBe(0);
+    expect(s.submit.check.aggregate.kept.n).toBe(s.submit.check.responses);
     expect(s.submit.errors).toBe(0);
     for (const x of [s.submit.rps, s.submit.p99, s.submit.reference.rps, s.submit.floor.rps]) expect(number(x)).toBe(true);
     // Case 2.

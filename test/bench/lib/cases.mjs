@@ -182,6 +182,14 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
   const itemRows = count(db, "select count(*) from satisfaction_item_score where campaign_id = ?", campaignId);
   const completed = count(db, "select count(*) from invitations where purpose = 'satisfaction' and subject_ref = ? and state = 'completed'", String(campaignId));
   const lost = [...ackSet].filter((k) => !stored.has(tokens[k].slice(0, 16))).length;
+  // The report aggregates the submissions kept under load must equal a recount of the rows.
+  const kept = db
+    .prepare("select coalesce(sum(responses), 0) as n, coalesce(sum(score_sum), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_campaign_group_stat where campaign_id = ?")
+    .get(campaignId);
+  const recount = db.prepare("select count(*) as n, coalesce(sum(score), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_response where campaign_id = ?").get(campaignId);
+  const keptItems = count(db, "select coalesce(sum(answers), 0) from satisfaction_campaign_item_stat where campaign_id = ?", campaignId);
+  const aggregateMismatches =
+    (kept.n !== recount.n) + (Math.abs(kept.total - recount.total) > 1e-6 * Math.max(1, recount.total)) + (kept.satisfied !== recount.satisfied) + (keptItems !== itemRows);
   const duplicated =
     acknowledged.length - ackSet.size + (responses - distinctRecipients) + Math.max(0, issued - tokens.length) + Math.abs(itemRows - responses * template.definition.items.length) + Math.abs(completed - responses);
   const errors = (r) => (r ? r.errors + r.timeouts + r.non2xx + r.badBodies : 0);
@@ -199,7 +207,7 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     cpuMsPerRequest: run.cpuMsPerRequest,
     reference: { rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference), cpuMsPerRequest: reference.cpuMsPerRequest },
     floor: { path: "POST /language.data", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx, cpuMsPerRequest: floor.cpuMsPerRequest },
-    check: { acknowledged: ackSet.size, responses, lost, duplicated, unacknowledgedRows: responses - ackSet.size, linksUsed: issued, linksAvailable: tokens.length },
+    check: { acknowledged: ackSet.size, responses, lost, duplicated, aggregateMismatches, aggregate: { kept, recount, keptItems, itemRows }, unacknowledgedRows: responses - ackSet.size, linksUsed: issued, linksAvailable: tokens.length },
   };
 }
 

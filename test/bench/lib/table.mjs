@@ -44,6 +44,8 @@ export function tableRows(results, { judge = true } = {}) {
     rows.push(row("1", "Survey submission: errors", sub.errors, "", null, "", t(zero)));
     rows.push(row("1", "Survey submission: rows lost", sub.check.lost, "", null, "", t(zero), `${sub.check.acknowledged} acknowledged, ${sub.check.responses} stored`));
     rows.push(row("1", "Survey submission: rows duplicated", sub.check.duplicated, "", null, "", t(zero)));
+    if (sub.check.aggregateMismatches !== undefined)
+      rows.push(row("1", "Survey submission: report aggregates ≠ recount of the rows", sub.check.aggregateMismatches, "", null, "", t(zero), `${sub.check.aggregate.kept.n} responses counted in the aggregates, ${sub.check.aggregate.recount.n} stored`));
     rows.push(row("1", "  floor: smallest public action (POST /language.data)", sub.floor.rps, "req/s", sub.reference.rps, "req/s (bare insert)", null, "information: Remix + guards, no DB write"));
     if (sub.cpuMsPerRequest != null)
       rows.push(
