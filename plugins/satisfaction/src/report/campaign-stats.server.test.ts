@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { TestHost } from "@aftercare/core/test-host.server";
 import { migrateAll } from "@aftercare/db/migrate";
 import { campaignReport, NO_FILTER } from "./report.server";
@@ -146,7 +146,7 @@ describe("campaign aggregates", () => {
     await sql`drop index satisfaction_recipient_campaign_status`.execute(host.db);
     await host.db.schema.dropTable("satisfaction_campaign_item_stat").execute();
     await host.db.schema.dropTable("satisfaction_campaign_group_stat").execute();
-    await host.db.deleteFrom("kysely_migration_satisfaction").where("name", "=", "2026-11-27-03-campaign-stats").execute();
+    await (host.db as Kysely<any>).deleteFrom("kysely_migration_satisfaction").where("name", "=", "2026-11-27-03-campaign-stats").execute();
     const report = await migrateAll(host.db, [{ id: "satisfaction", migrations: satisfactionMigrations }]);
     expect(report).toEqual([{ id: "satisfaction", applied: ["2026-11-27-03-campaign-stats"] }]);
     const rebuilt = await aggregates();
