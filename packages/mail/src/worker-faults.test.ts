@@ -206,7 +206,8 @@ describe("outbox worker under SMTP faults", () => {
     expect(await worker(url).runOnce()).toMatchObject({ claimed: 1, retried: 1 });
     const r = await row("mute");
     expect(r).toMatchObject({ status: "queued", attempts: 1, lease_until: null, next_attempt_at: new Date(T0 + 1_000).toISOString() });
-    expect(r.last_error).toMatch(/ETIMEDOUT.*Greeting never received/);
+    // Greeting or socket timeout, whichever fires first on a busy machine.
+    expect(r.last_error).toMatch(/^ETIMEDOUT/);
 
     now = T0 + 1_000;
     expect(await worker(good.url).runOnce()).toMatchObject({ sent: 1 });
