@@ -7,6 +7,9 @@
 //   npm run bench -- --skip-build  reuse apps/web/build-bench from an earlier run
 //   npm run bench -- --only 1,7    only these cases (and the suites they need); case 7 is the RSS
 //                                  through whichever of cases 1–3 run
+//   BENCH_POSTGRES_URL=postgres://user:pw@127.0.0.1:5432/postgres npm run bench
+//                                  also cases 1 and 3 on PostgreSQL (rows "1 pg", "3 pg"), in a
+//                                  database the bench creates on that server and drops
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +17,8 @@ import { fileURLToPath } from "node:url";
 import { buildApp, webDir } from "./lib/server.mjs";
 import { mailAndImportSuite, satisfactionSuite } from "./lib/cases.mjs";
 import { review360Suite } from "./lib/review360.mjs";
+import { postgresSuite } from "./lib/pg-cases.mjs";
+import { redact } from "./lib/pg.mjs";
 import { formatTable, tableRows } from "./lib/table.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,7 +68,7 @@ async function phase(name, fn) {
   }
 }
 
-const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore: os.loadavg() };
+const machine = { postgres: process.env.BENCH_POSTGRES_URL ? redact(process.env.BENCH_POSTGRES_URL) : null, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadBefore: os.loadavg() };
 log(`${machine.cpus} CPUs, load average ${machine.loadBefore.map((x) => x.toFixed(1)).join(" ")}, Node ${machine.node}`);
 
 if (args.has("--skip-build") && fs.existsSync(path.join(webDir, buildDir, "server/index.js"))) {
@@ -75,6 +80,20 @@ if (args.has("--skip-build") && fs.existsSync(path.join(webDir, buildDir, "serve
 const results = {};
 if (only) log(`only case${only.size > 1 ? "s" : ""} ${[...only].join(", ")}`);
 if (want(1, 2, 3, 7)) results.satisfaction = await phase("cases 1, 2, 3, 7 (satisfaction)", () => satisfactionSuite({ ...CONFIG, log }));
+// The PostgreSQL column (issue 9): cases 1 and 3 again on a production server over PostgreSQL.
+const pgServer = process.env.BENCH_POSTGRES_URL;
+if (want(1, 3)) {
+  if (pgServer) {
+    results.postgres = await phase("cases 1, 3 on PostgreSQL", () =>
+      postgresSuite({ ...CONFIG, log, pg: { serverUrl: pgServer } }).catch((error) => {
+        log(`PostgreSQL column failed: ${error instanceof Error ? error.stack : error}`);
+        return { error: error instanceof Error ? error.message : String(error) };
+      }),
+    );
+  } else {
+    log("PostgreSQL column skipped: set BENCH_POSTGRES_URL=postgres://user:password@127.0.0.1:5432/postgres (a server; the bench creates and drops its own database) to run cases 1 and 3 on PostgreSQL too");
+  }
+}
 if (want(4, 5)) results.mail = await phase("cases 4, 5 (sending, import)", () => mailAndImportSuite({ ...CONFIG, log }));
 if (want(6)) results.review360 = await phase("case 6 (360)", () => review360Suite({ ...CONFIG, log }));
 

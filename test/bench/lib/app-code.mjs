@@ -11,7 +11,7 @@ const ENTRY = `
 export { campaignReport, satisfactionTrend, NO_FILTER } from "./plugins/satisfaction/src/report/report.server.ts";
 export { scoreResponse } from "./plugins/satisfaction/src/template/scores.ts";
 export { backfillCampaignStats } from "./plugins/satisfaction/src/migrations.ts";
-export { Kysely, SqliteDialect } from "kysely";
+export { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 `;
 
 let loaded;

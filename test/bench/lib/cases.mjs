@@ -27,7 +27,7 @@ async function timed(fn) {
 }
 
 /** Starts a server once over a new scratch database so the migrations run, then stops it. */
-async function migratedScratch(buildDir, env) {
+export async function migratedScratch(buildDir, env) {
   const dir = scratchDir();
   const dbFile = path.join(dir, "aftercare.db");
   try {
@@ -104,7 +104,15 @@ export async function satisfactionSuite(o) {
     rss.mark("start");
     if (want(1)) {
       log("  case 1: survey submission under load");
-      out.submit = await caseSubmit({ ...o, server, db, app, template, tokens: submit.tokens, campaignId: submit.campaignId });
+      out.submit = await caseSubmit({
+        ...o,
+        server,
+        acc: sqliteAccess(db),
+        startInsertReference: () => sqliteInsertReference({ db, app, template }),
+        template,
+        tokens: submit.tokens,
+        campaignId: submit.campaignId,
+      });
       rss.mark("case 1");
     }
     if (want(2)) {
@@ -128,23 +136,45 @@ export async function satisfactionSuite(o) {
   }
 }
 
-/** Case 1: POST complete answers with distinct valid links, as the browser does (single fetch). */
-async function caseSubmit({ server, db, app, template, tokens, campaignId, connections, duration, warmup, floorDuration }) {
-  const csrf = csrfPair(BENCH_SECRET);
-  const headers = { cookie: `ac_csrf=${csrf.cookie}; ac_lang=en`, "content-type": "application/x-www-form-urlencoded" };
-  const body = new URLSearchParams({ _csrf: csrf.token, intent: "submit", payload: JSON.stringify(ANSWERS) }).toString();
-  const okBody = (b) => b.includes('"ok",true');
+/**
+ * Async access to a better-sqlite3 handle with the same shape as `pgAccess` (lib/pg.mjs), so the
+ * row checks after case 1 run the same SQL on both.
+ */
+export function sqliteAccess(db) {
+  return {
+    dialect: "sqlite",
+    all: async (sql, ...params) => db.prepare(sql).all(...params),
+    get: async (sql, ...params) => db.prepare(sql).get(...params),
+    value: async (sql, ...params) => db.prepare(sql).pluck().get(...params),
+  };
+}
 
-  // The reference: one insert of the same row per POST, same table, indexes and synchronous mode.
+/**
+ * The SQLite reference of case 1: a bare node:http server doing one better-sqlite3 insert of the
+ * same row per POST, same table, indexes and synchronous mode. Returns `{ server, cleanup }`.
+ */
+async function sqliteInsertReference({ db, app, template }) {
   const refDir = scratchDir("aftercare-bench-ref-");
   const schema = db.prepare("select sql from sqlite_master where tbl_name = 'satisfaction_response' and sql is not null order by type = 'index', name").pluck().all();
   const s = app.scoreResponse(template.definition, ANSWERS);
-  const ref = await startReference({
+  const server = await startReference({
     MODE: "insert",
     REF_DB: path.join(refDir, "ref.db"),
     REF_SCHEMA: JSON.stringify(schema),
     REF_SCORES: JSON.stringify({ score: s.score, satisfied: s.satisfied ? 1 : 0, product: s.product, service: s.service, lowest: s.lowestLevel ? 1 : 0 }),
   });
+  return { server, cleanup: () => fs.rmSync(refDir, { recursive: true, force: true }), label: "bare insert" };
+}
+
+/** Case 1: POST complete answers with distinct valid links, as the browser does (single fetch). */
+export async function caseSubmit({ server, acc, startInsertReference, template, tokens, campaignId, connections, duration, warmup, floorDuration }) {
+  const csrf = csrfPair(BENCH_SECRET);
+  const headers = { cookie: `ac_csrf=${csrf.cookie}; ac_lang=en`, "content-type": "application/x-www-form-urlencoded" };
+  const body = new URLSearchParams({ _csrf: csrf.token, intent: "submit", payload: JSON.stringify(ANSWERS) }).toString();
+  const okBody = (b) => b.includes('"ok",true');
+
+  // The reference: one insert of the same row per POST, same table and indexes, same durability.
+  const { server: ref, cleanup, label } = await startInsertReference();
   let reference;
   try {
     const refNext = () => ({ method: "POST", path: "/satisfaction/s/reference.data", headers, body });
@@ -152,7 +182,7 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     reference = await runLoad({ url: ref.url, connections, duration, next: refNext, okBody, pid: ref.pid });
   } finally {
     await ref.stop();
-    fs.rmSync(refDir, { recursive: true, force: true });
+    await cleanup();
   }
 
   let issued = 0;
@@ -175,19 +205,20 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
   const acknowledged = [...(warm?.acknowledged ?? []), ...run.acknowledged];
   const ackSet = new Set(acknowledged);
   const stored = new Set(
-    db.prepare("select rc.invitation_id from satisfaction_response r join satisfaction_recipient rc on rc.id = r.recipient_id where r.campaign_id = ?").pluck().all(campaignId),
+    await acc.all("select rc.invitation_id as id from satisfaction_response r join satisfaction_recipient rc on rc.id = r.recipient_id where r.campaign_id = ?", campaignId).then((rows) => rows.map((r) => r.id)),
   );
-  const responses = count(db, "select count(*) from satisfaction_response where campaign_id = ?", campaignId);
-  const distinctRecipients = count(db, "select count(distinct recipient_id) from satisfaction_response where campaign_id = ?", campaignId);
-  const itemRows = count(db, "select count(*) from satisfaction_item_score where campaign_id = ?", campaignId);
-  const completed = count(db, "select count(*) from invitations where purpose = 'satisfaction' and subject_ref = ? and state = 'completed'", String(campaignId));
+  const responses = await acc.value("select count(*) from satisfaction_response where campaign_id = ?", campaignId);
+  const distinctRecipients = await acc.value("select count(distinct recipient_id) from satisfaction_response where campaign_id = ?", campaignId);
+  const itemRows = await acc.value("select count(*) from satisfaction_item_score where campaign_id = ?", campaignId);
+  const completed = await acc.value("select count(*) from invitations where purpose = 'satisfaction' and subject_ref = ? and state = 'completed'", String(campaignId));
   const lost = [...ackSet].filter((k) => !stored.has(tokens[k].slice(0, 16))).length;
   // The report aggregates the submissions kept under load must equal a recount of the rows.
-  const kept = db
-    .prepare("select coalesce(sum(responses), 0) as n, coalesce(sum(score_sum), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_campaign_group_stat where campaign_id = ?")
-    .get(campaignId);
-  const recount = db.prepare("select count(*) as n, coalesce(sum(score), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_response where campaign_id = ?").get(campaignId);
-  const keptItems = count(db, "select coalesce(sum(answers), 0) from satisfaction_campaign_item_stat where campaign_id = ?", campaignId);
+  const kept = await acc.get(
+    "select coalesce(sum(responses), 0) as n, coalesce(sum(score_sum), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_campaign_group_stat where campaign_id = ?",
+    campaignId,
+  );
+  const recount = await acc.get("select count(*) as n, coalesce(sum(score), 0) as total, coalesce(sum(satisfied), 0) as satisfied from satisfaction_response where campaign_id = ?", campaignId);
+  const keptItems = await acc.value("select coalesce(sum(answers), 0) from satisfaction_campaign_item_stat where campaign_id = ?", campaignId);
   const aggregateMismatches =
     (kept.n !== recount.n) + (Math.abs(kept.total - recount.total) > 1e-6 * Math.max(1, recount.total)) + (kept.satisfied !== recount.satisfied) + (keptItems !== itemRows);
   const duplicated =
@@ -205,7 +236,7 @@ async function caseSubmit({ server, db, app, template, tokens, campaignId, conne
     errors: errors(run) + errors(warm),
     status: run.status,
     cpuMsPerRequest: run.cpuMsPerRequest,
-    reference: { rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference), cpuMsPerRequest: reference.cpuMsPerRequest },
+    reference: { label, rps: reference.total / reference.duration, p99: reference.p99, errors: errors(reference), cpuMsPerRequest: reference.cpuMsPerRequest },
     floor: { path: "POST /language.data", rps: floor.total / floor.duration, p99: floor.p99, errors: floor.errors + floor.timeouts + floor.non2xx, cpuMsPerRequest: floor.cpuMsPerRequest },
     check: { acknowledged: ackSet.size, responses, lost, duplicated, aggregateMismatches, aggregate: { kept, recount, keptItems, itemRows }, unacknowledgedRows: responses - ackSet.size, linksUsed: issued, linksAvailable: tokens.length },
   };
@@ -257,6 +288,32 @@ function plan(raw, sql, params) {
   const lines = rows.map((r) => r.detail);
   const fullScans = lines.filter((d) => /^SCAN (?!CONSTANT)/.test(d) && !/USING (COVERING )?INDEX/.test(d));
   return { lines, fullScans };
+}
+
+/**
+ * The full report page over HTTP, rendered, as a logged-in manager sees it: one first view, then
+ * `reportRuns` views of different campaigns (median ms), and the server's CPU time per page.
+ */
+export async function reportPageTimes({ server, managerSession, pickCampaign, reportRuns }) {
+  const csrf = csrfPair(BENCH_SECRET);
+  const headers = { cookie: staffCookies(managerSession, csrf) };
+  const get = async (id) => {
+    const res = await fetch(`${server.url}/satisfaction/campaigns/${id}/report`, { headers });
+    const text = await res.text();
+    if (res.status !== 200 || !text.includes("report-scores")) throw new Error(`The report page of campaign ${id} answered HTTP ${res.status}`);
+    return text.length;
+  };
+  const firstPage = await measure(() => get(pickCampaign(-1)));
+  const pageMs = [];
+  let pageBytes = 0;
+  const cpu0 = server.cpuMs();
+  for (let i = 0; i < reportRuns; i++) {
+    const r = await measure(() => get(pickCampaign(i)));
+    pageMs.push(r.ms);
+    pageBytes = r.value;
+  }
+  const serverCpuPerPage = (server.cpuMs() - cpu0) / reportRuns;
+  return { ms: median(pageMs), runs: pageMs.map((x) => round(x)), firstMs: firstPage.ms, serverCpuMs: serverCpuPerPage, bytes: pageBytes };
 }
 
 /**
@@ -320,25 +377,7 @@ async function caseReport({ server, app, template, campaignIds, managerSession, 
     for (let i = 0; i < 3; i++) trendWarm.push(await measure(() => app.satisfactionTrend(warmHandle.db)));
     const trendJson = await measure(() => raw.prepare(`select campaign_id, count(*), avg(${weighted}) from satisfaction_response group by campaign_id`).all());
 
-    // The full report page over HTTP, rendered, as a logged-in manager sees it.
-    const csrf = csrfPair(BENCH_SECRET);
-    const headers = { cookie: staffCookies(managerSession, csrf) };
-    const get = async (id) => {
-      const res = await fetch(`${server.url}/satisfaction/campaigns/${id}/report`, { headers });
-      const text = await res.text();
-      if (res.status !== 200 || !text.includes("report-scores")) throw new Error(`The report page of campaign ${id} answered HTTP ${res.status}`);
-      return text.length;
-    };
-    const firstPage = await measure(() => get(pickCampaign(-1)));
-    const pageMs = [];
-    let pageBytes = 0;
-    const cpu0 = server.cpuMs();
-    for (let i = 0; i < reportRuns; i++) {
-      const r = await measure(() => get(pickCampaign(i)));
-      pageMs.push(r.ms);
-      pageBytes = r.value;
-    }
-    const serverCpuPerPage = (server.cpuMs() - cpu0) / reportRuns;
+    const page = await reportPageTimes({ server, managerSession, pickCampaign, reportRuns });
     return {
       responsesPerCampaign: report?.counts.returned,
       campaigns: campaignIds.length,
@@ -357,7 +396,7 @@ async function caseReport({ server, app, template, campaignIds, managerSession, 
         jsonMs: trendJson.cpuMs,
         jsonWallMs: trendJson.ms,
       },
-      page: { ms: median(pageMs), runs: pageMs.map((x) => round(x)), firstMs: firstPage.ms, serverCpuMs: serverCpuPerPage, bytes: pageBytes },
+      page,
     };
   } finally {
     raw.close();

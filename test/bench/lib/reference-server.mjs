@@ -1,6 +1,9 @@
 // The references the ratios are taken against, run as their own process like the app:
 //   MODE=insert  a bare node:http server doing one better-sqlite3 insert of the same response row
 //                per POST (the app's satisfaction_response table and indexes, WAL, same synchronous)
+//   MODE=pginsert the same on PostgreSQL: one insert per POST into a copy of the app's
+//                satisfaction_response table (same columns and indexes, REF_PG_TABLE) through a pg
+//                pool of REF_PG_POOL connections (the app's default pool is 10)
 //   MODE=html    a bare node:http server answering every GET with the same HTML from memory
 // Prints "listening <port>" once ready.
 import fs from "node:fs";
@@ -36,6 +39,34 @@ if (mode === "insert") {
       res.end('[{"_1":2},"data",{"_3":4},"ok",true]');
     });
   };
+} else if (mode === "pginsert") {
+  const { pgPool } = await import("./pg.mjs");
+  const pool = pgPool(process.env.REF_PG_URL, Number(process.env.REF_PG_POOL ?? 10));
+  const scores = JSON.parse(process.env.REF_SCORES);
+  const table = process.env.REF_PG_TABLE;
+  if (!/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`REF_PG_TABLE must be schema.table (got ${table})`);
+  const text = `insert into ${table} (campaign_id, template_id, recipient_id, customer_id, region, tier, owner_id, submitted_at, score, satisfied, product_score, service_score, lowest_level, answers_json)
+     values (1, 1, $1, $1, 'bench', 'mid', null, $2, $3, $4, $5, $6, $7, $8)`;
+  let next = 1;
+  handler = (req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+      const answers = JSON.parse(form.get("payload") ?? "null");
+      const id = next++;
+      pool.query({ name: "ref-insert", text, values: [id, new Date().toISOString(), scores.score, scores.satisfied, scores.product, scores.service, scores.lowest, JSON.stringify(answers)] }).then(
+        () => {
+          res.writeHead(200, { "Content-Type": "text/x-script" });
+          res.end('[{"_1":2},"data",{"_3":4},"ok",true]');
+        },
+        (error) => {
+          res.writeHead(500, { "Content-Type": "text/plain" });
+          res.end(String(error?.message ?? error));
+        },
+      );
+    });
+  };
 } else if (mode === "html") {
   const html = fs.readFileSync(process.env.REF_HTML);
   handler = (req, res) => {
@@ -44,7 +75,7 @@ if (mode === "insert") {
     res.end(html);
   };
 } else {
-  throw new Error(`MODE must be insert or html (got ${mode})`);
+  throw new Error(`MODE must be insert, pginsert or html (got ${mode})`);
 }
 
 const server = http.createServer(handler);

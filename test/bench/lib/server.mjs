@@ -69,25 +69,33 @@ export async function waitForOk(url, { timeoutMs = 60_000, isDead = () => null }
 }
 
 /**
- * The node flags of the production start command (`"start": "node <flags> server.mjs"` in
- * apps/web/package.json), so the bench runs the server exactly as it is launched: a V8 setting
- * such as a heap limit can only be given there, not from inside server.mjs.
+ * The node flags of the production start command — the root `package.json`'s `"start": "npm run
+ * build && node <flags> apps/web/server.mjs"` (or else apps/web's `"node <flags> server.mjs"`) —
+ * so the bench runs the server exactly as it is launched: a V8 setting such as a heap limit can
+ * only be given there, not from inside server.mjs.
  */
 export function startFlags() {
-  try {
-    const start = JSON.parse(fs.readFileSync(path.join(webDir, "package.json"), "utf8")).scripts?.start ?? "";
-    const m = start.match(/^node\s+(.*?)\s*server\.mjs\b/);
-    return m ? m[1].split(/\s+/).filter((flag) => flag.startsWith("--")) : [];
-  } catch {
-    return [];
-  }
+  const flagsOf = (file, pattern) => {
+    try {
+      const start = JSON.parse(fs.readFileSync(file, "utf8")).scripts?.start ?? "";
+      const m = start.match(pattern);
+      return m ? m[1].split(/\s+/).filter((flag) => flag.startsWith("--")) : null;
+    } catch {
+      return null;
+    }
+  };
+  return (
+    flagsOf(path.join(repoRoot, "package.json"), /\bnode\s+((?:--\S+\s+)*)apps\/web\/server\.mjs\b/) ??
+    flagsOf(path.join(webDir, "package.json"), /^node\s+((?:--\S+\s+)*)server\.mjs\b/) ??
+    []
+  );
 }
 
 /**
  * Starts the production server over `dbFile` (created and migrated on first start) with the bench
  * secret, no demo data and the built-in SMTP catcher. `stop()` ends only this child.
  */
-export async function startServer({ buildDir = "build-bench", dataDir, dbFile, env = {}, nodeArgs = [], script = serverFile }) {
+export async function startServer({ buildDir = "build-bench", dataDir, dbFile, databaseUrl = null, env = {}, nodeArgs = [], script = serverFile, onOutput = null }) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const childEnv = { ...process.env };
@@ -98,7 +106,7 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: dataDir,
-    DATABASE_URL: `file:${dbFile}`,
+    DATABASE_URL: databaseUrl ?? `file:${dbFile}`,
     PUBLIC_BASE_URL: url,
     SESSION_SECRET: BENCH_SECRET,
     SEED_DEMO: "false",
@@ -107,14 +115,19 @@ export async function startServer({ buildDir = "build-bench", dataDir, dbFile, e
   });
   let out = "";
   const child = spawn(process.execPath, [...startFlags(), ...nodeArgs, script], { cwd: dataDir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
-  child.stderr.on("data", (chunk) => (out = (out + chunk).slice(-200_000)));
+  const keep = (chunk) => {
+    out = (out + chunk).slice(-200_000);
+    onOutput?.(String(chunk));
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const server = {
     url,
     pid: child.pid,
     dbFile,
+    databaseUrl: databaseUrl ?? `file:${dbFile}`,
     output: () => out,
     /** Resident memory of the server process in MB (from /proc), or null once it has exited. */
     rssMb: () => rssMb(child.pid),
