@@ -33,6 +33,8 @@ export interface RunningApp {
   stop(): Promise<void>;
   /** `kill -9` of the server (no clean shutdown), waiting for it to exit; `stop()` still cleans up. */
   kill9(): Promise<void>;
+  /** The server's process id (for prlimit and the like). */
+  readonly pid: number;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
 }
@@ -95,7 +97,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const url = `http://127.0.0.1:${port}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   // The runner's own settings must not leak into the app under test.
-  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "LINK_MAX_FAILURES", "LINK_LOCK_MINUTES", "AFTERCARE_TEST_POSTGRES_URL", "TEST_POSTGRES_URL"]) delete childEnv[key];
+  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "SESSION_IDLE_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_LOCK_MINUTES", "LINK_MAX_FAILURES", "LINK_LOCK_MINUTES", "MAIL_LEASE_SECONDS", "AFTERCARE_TEST_POSTGRES_URL", "TEST_POSTGRES_URL"]) delete childEnv[key];
   for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
   Object.assign(childEnv, {
     // The build the global setup made for this run (apps/web/build when run without it).
@@ -121,6 +123,7 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     databaseUrl,
     dataDir: dir,
     output: () => out,
+    pid: child.pid!,
     async kill9() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await done;

@@ -1,24 +1,16 @@
 // Support for the fault suite: the production server on a database that outlives it (so it can be
 // killed with SIGKILL and started again on the same file), CSRF tokens minted from the known
 // session secret (no page load per request), and a survey submission as the page posts it.
-import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
-import { freePort, repoRoot, type RunningApp } from "../../e2e/support/app";
+import { type RunningApp, startApp } from "../../e2e/support/app";
 import { withDb } from "../../e2e/support/db";
 import { SESSION_SECRET } from "./fixture";
 
-const serverFile = path.join(repoRoot, "apps/web/server.mjs");
-
 /** One run of the production server over `dir/aftercare.db`. */
-export interface ServerRun extends RunningApp {
-  readonly pid: number;
-  /** SIGKILL: no shutdown handler runs, nothing is flushed. Resolves once the process is gone. */
-  kill9(): Promise<void>;
-}
+export type ServerRun = RunningApp;
 
 /** A folder with a database that several server runs share, one after the other. */
 export function scratchDir(prefix = "aftercare-faults-"): { dir: string; dbFile: string; remove(): void } {
@@ -26,77 +18,20 @@ export function scratchDir(prefix = "aftercare-faults-"): { dir: string; dbFile:
   return { dir, dbFile: path.join(dir, "aftercare.db"), remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once("exit", () => resolve()));
-}
-
 /**
- * Starts `node apps/web/server.mjs` over `dir/aftercare.db` (created, migrated and seeded on the
- * first run) and waits for `/healthz`. `stop()` ends the process but keeps the folder.
+ * Starts the production server over `dir/aftercare.db` (created, migrated and seeded on the first
+ * run; SQLite, whatever the pass) with the suite's session secret, and waits for `/healthz`.
+ * `stop()` and `kill9()` end the process; the folder and its database stay for the next run.
  */
-export async function startServerIn(dir: string, env: Record<string, string> = {}): Promise<ServerRun> {
-  const dbFile = path.join(dir, "aftercare.db");
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ["SMTP_URL", "SESSION_SECRET", "MAIL_FROM", "SEED_DEMO", "MAIL_WORKER", "AFTERCARE_NO_BACKGROUND", "LOG_LEVEL", "MAIL_LEASE_SECONDS", "LINK_MAX_FAILURES"]) delete childEnv[key];
-  for (const key of Object.keys(childEnv)) if (key.startsWith("VITEST")) delete childEnv[key];
-  Object.assign(childEnv, {
-    AFTERCARE_BUILD_DIR: inject("buildDir") ?? "build",
-    NODE_ENV: "production",
-    PORT: String(port),
-    HOST: "127.0.0.1",
+export function startServerIn(dir: string, env: Record<string, string> = {}): Promise<ServerRun> {
+  return startApp({
+    DATABASE_URL: `file:${path.join(dir, "aftercare.db")}`,
     DATA_DIR: dir,
-    DATABASE_URL: `file:${dbFile}`,
-    PUBLIC_BASE_URL: url,
-    AFTERCARE_TEST_PLUGINS: "1",
     SESSION_SECRET,
     LINK_MAX_FAILURES: "100000",
     LOG_LEVEL: "silent",
     ...env,
   });
-  let out = "";
-  const child = spawn(process.execPath, [serverFile], { cwd: dir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (chunk) => (out = (out + chunk).slice(-100_000)));
-  child.stderr!.on("data", (chunk) => (out = (out + chunk).slice(-100_000)));
-  const done = exited(child);
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const run: ServerRun = {
-    url,
-    dbFile,
-    dataDir: dir,
-    pid: child.pid!,
-    output: () => out,
-    async kill9() {
-      if (alive()) child.kill("SIGKILL");
-      await done;
-    },
-    async stop() {
-      if (alive()) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => alive() && child.kill("SIGKILL"), 10_000);
-        await done;
-        clearTimeout(timer);
-      }
-    },
-  };
-  const deadline = Date.now() + 30_000;
-  let last = "no answer yet";
-  while (Date.now() < deadline) {
-    if (!alive()) throw new Error(`The server exited (code ${child.exitCode}, signal ${child.signalCode}) before /healthz answered:\n${out}`);
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return run;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  await run.kill9();
-  throw new Error(`The server at ${url} did not answer /healthz within 30 s (last: ${last}):\n${out}`);
 }
 
 /** A CSRF cookie and its form token, as the server derives them (csrf.server.ts). */
