@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sql } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { createTestDatabase, type TestDatabase } from "@aftercare/db/test-db";
 import { openDatabase } from "@aftercare/db/open";
 import { inGroupCommit } from "./group-commit.server";
@@ -65,5 +65,35 @@ describe("inGroupCommit", () => {
     await inGroupCommit(t.db, (trx) => trx.insertInto("item").values({ id: 1, name: "a" }).execute());
     await inGroupCommit(t.db, (trx) => trx.insertInto("item").values({ id: 2, name: "b" }).execute());
     expect(await names()).toEqual(["a", "b"]);
+  });
+
+  it("runs the group's beforeCommit step once, after every job, with the values of the jobs that succeeded", async () => {
+    const seen: (readonly string[])[] = [];
+    const tally = async (trx: Transaction<Tables>, values: readonly string[]) => {
+      seen.push(values);
+      // In the same transaction: it sees every successful job's row, not the failed one's.
+      const rows = await trx.selectFrom("item").select("name").orderBy("id").execute();
+      await trx.insertInto("item").values({ id: 100, name: `tally:${rows.map((r) => r.name).join("")}` }).execute();
+    };
+    const results = await Promise.allSettled([
+      inGroupCommit(t.db, async (trx) => (await trx.insertInto("item").values({ id: 1, name: "a" }).execute(), "a"), tally),
+      inGroupCommit(t.db, async (trx) => (await trx.insertInto("item").values({ id: 2, name: "a" }).execute(), "dup"), tally),
+      inGroupCommit(t.db, async (trx) => (await trx.insertInto("item").values({ id: 3, name: "c" }).execute(), "c"), tally),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(seen).toEqual([["a", "c"]]);
+    expect(await names()).toEqual(["a", "c", "tally:ac"]);
+  });
+
+  it("fails the whole group, storing nothing, when its beforeCommit step fails", async () => {
+    const failing = async () => {
+      throw new Error("tally refused");
+    };
+    const results = await Promise.allSettled([
+      inGroupCommit(t.db, (trx) => trx.insertInto("item").values({ id: 1, name: "a" }).execute(), failing),
+      inGroupCommit(t.db, (trx) => trx.insertInto("item").values({ id: 2, name: "b" }).execute(), failing),
+    ]);
+    expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["Error: tally refused", "Error: tally refused"]);
+    expect(await names()).toEqual([]);
   });
 });

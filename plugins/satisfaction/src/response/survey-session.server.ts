@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Invitation, PluginContext } from "@aftercare/plugin-api";
 import { compiledSurvey } from "@aftercare/forms";
 import type { Locale } from "@aftercare/i18n";
@@ -7,7 +7,7 @@ import { getTemplate, type StoredTemplate } from "../template/templates.server";
 import { scoreResponse } from "../template/scores";
 import { INVITATION_PURPOSE } from "../campaign/campaigns.server";
 import { inGroupCommit } from "./group-commit.server";
-import { addResponseStats } from "../report/campaign-stats.server";
+import { addResponseStats, type ResponseStats } from "../report/campaign-stats.server";
 
 type Db = Kysely<SatisfactionTables>;
 
@@ -127,14 +127,15 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
       .executeTakeFirst();
     if (!response) {
       const existing = await trx.selectFrom("satisfaction_response").select(["id", "score"]).where("recipient_id", "=", session.recipient.id).executeTakeFirstOrThrow();
-      return { ok: true as const, responseId: existing.id, duplicate: true, score: existing.score, needsFollowUp: false };
+      return { ok: true as const, responseId: existing.id, duplicate: true, score: existing.score, needsFollowUp: false, stats: null };
     }
     await trx
       .insertInto("satisfaction_item_score")
       .values(Object.entries(scores.items).map(([item, points]) => ({ response_id: response.id, campaign_id: session.campaign.id, item, points })))
       .execute();
-    // The campaign's report aggregates, in the same transaction (savepoint) as the rows they count.
-    await addResponseStats(trx, {
+    // What this response adds to the campaign's report aggregates: written once for the whole
+    // group, in the same transaction, just before COMMIT (addGroupStats).
+    const stats: ResponseStats = {
       campaignId: session.campaign.id,
       region: session.customer.region,
       tier: session.customer.tier,
@@ -142,7 +143,7 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
       score: scores.score,
       satisfied: scores.satisfied,
       items: scores.items,
-    });
+    };
     if (scores.comments.length) {
       await trx
         .insertInto("satisfaction_comment")
@@ -174,12 +175,18 @@ export async function submitResponse(ctx: PluginContext, session: SurveySession,
         .executeTakeFirstOrThrow();
       await trx.insertInto("satisfaction_feedback_event").values({ feedback_id: feedback.id, at: now, actor_id: null, action: "created", detail_json: JSON.stringify({ source: "survey" }) }).execute();
     }
-    return { ok: true as const, responseId: response.id, duplicate: false, score: scores.score, needsFollowUp };
-  });
+    return { ok: true as const, responseId: response.id, duplicate: false, score: scores.score, needsFollowUp, stats };
+  }, addGroupStats);
   if (outcome.ok && !outcome.duplicate) {
     await ctx.events.emit("satisfaction.response.submitted", { campaignId: session.campaign.id, customerId: session.recipient.customerId, responseId: outcome.responseId, score: outcome.score });
   }
-  return outcome;
+  const { stats: _stats, ...answered } = outcome;
+  return answered;
+}
+
+/** The report aggregates of a group of submissions: the responses really inserted, added once. */
+function addGroupStats(trx: Transaction<SatisfactionTables>, outcomes: readonly { stats: ResponseStats | null }[]): Promise<void> {
+  return addResponseStats(trx, outcomes.flatMap((o) => (o.stats ? [o.stats] : [])));
 }
 
 /**
