@@ -74,7 +74,7 @@ if (!pgServer) {
     countVitest(pgUnitReport, "postgres unit");
     if (haveChromium) {
       const pgE2eReport = path.join(outDir, "pg-e2e.json");
-      run("end-to-end tests on PostgreSQL (production build, chromium)", "npx", ["vitest", "run", "--config", "test/vitest.e2e.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${pgE2eReport}`, "e2e/", "scale-out/"], pgEnv);
+      run("end-to-end tests on PostgreSQL (production build, chromium)", "npx", ["vitest", "run", "--config", "test/vitest.e2e.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${pgE2eReport}`, "e2e/", "scale-out/", "bench/"], pgEnv);
       countVitest(pgE2eReport, "postgres e2e");
     }
     await runDb.drop().catch((error) => console.error(`Could not drop ${runDb.name}: ${error.message}`));
