@@ -14,6 +14,9 @@ import { addCustomers, answersAt, integrityCheck, mintCsrf, scratchDir, seededRa
 const KILLS = Number(process.env.FAULT_KILLS ?? 50);
 /** Submissions in flight at any time (customers submitting at once). */
 const CONCURRENCY = 6;
+/** Personal links of the campaign, and how many new ones a cycle may use (so no machine runs out). */
+const LINKS = 900;
+const PER_CYCLE = Math.floor(LINKS / (KILLS + 1));
 const random = seededRandom(8_0001);
 
 const scratch = scratchDir();
@@ -28,7 +31,7 @@ const recipientOf = new Map<string, number>();
 beforeAll(async () => {
   const first = await startServerIn(scratch.dir, { AFTERCARE_NO_BACKGROUND: "1" });
   try {
-    addCustomers(first.dbFile, 900, "standard", "kill");
+    addCustomers(first.dbFile, LINKS, "standard", "kill");
     campaign = await sendCampaign(first, await loggedIn(first, MANAGER), "Kill -9 during submissions", "standard");
   } finally {
     await first.stop();
@@ -53,11 +56,18 @@ describe("kill -9 during survey submissions", () => {
     let killsWithRequestsInFlight = 0;
     const csrf = mintCsrf();
 
+    let started = 0;
     async function customer(run: ServerRun, killed: () => boolean, retries: string[]): Promise<void> {
       while (!killed()) {
         const retry = retries.length > 0;
+        if (!retry && started >= PER_CYCLE) {
+          // This cycle's share of links is used: wait for the kill.
+          await sleep(2);
+          continue;
+        }
         const token = retry ? retries.shift()! : queue.shift();
         if (!token) return;
+        if (!retry) started++;
         const result = await submitSurvey(run.url, token, answersAt(pointsOf.get(token)!), csrf);
         if (result.kind === "ok") acked.add(token);
         else if (result.kind === "no-answer") unanswered.push(token);
@@ -71,9 +81,14 @@ describe("kill -9 during survey submissions", () => {
       const retries = unanswered;
       unanswered = [];
       let killed = false;
+      started = 0;
       const customers = Array.from({ length: CONCURRENCY }, () => customer(run, () => killed, retries));
-      // Somewhere between 20 and 250 ms into the load: mid-request, mid-transaction or mid-commit.
-      await sleep(20 + Math.floor(random() * 230));
+      // After a random number of new submissions has started (so requests are in flight whatever
+      // the machine's speed), then 0–30 ms more: mid-request, mid-transaction or mid-commit.
+      const target = 1 + Math.floor(random() * (PER_CYCLE - CONCURRENCY));
+      const deadline = Date.now() + 5_000;
+      while (started < target && Date.now() < deadline) await sleep(1);
+      await sleep(Math.floor(random() * 30));
       killed = true;
       await run.kill9();
       await Promise.all(customers);
