@@ -9,6 +9,7 @@ import { inScope, scopePeople, seesOthers, viewerScope } from "../scope.server";
 import { companyDate } from "../time";
 import { optionalId, pageParam } from "../web/params";
 import "../web/visits.css";
+import { PersonSelect } from "../web/PersonSelect";
 
 const PAGE_SIZE = 50;
 
@@ -41,16 +42,7 @@ export default function Cadence() {
     <>
       <PageHeader title={t("visits.cadence.title")} subtitle={t("visits.cadence.rule", { count: d.policy.visitsPerPeriod, months: d.policy.periodMonths, days: d.policy.dueWithinDays })} />
       <Form method="get" className="toolbar visits-toolbar">
-        {d.people.length > 0 ? (
-          <select name="owner" defaultValue={d.ownerId ?? ""} aria-label={t("visits.cadence.owner")}>
-            <option value="">{t("visits.list.everyone")}</option>
-            {d.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        ) : null}
+        <PersonSelect name="owner" value={d.ownerId} label={t("visits.cadence.owner")} anyLabel={t("visits.list.everyone")} people={d.people} />
         <label style={{ display: "flex", gap: "0.35rem", alignItems: "center" }}>
           <input type="checkbox" name="all" value="1" defaultChecked={d.all} style={{ width: "auto" }} />
           {t("visits.cadence.showAll")}

@@ -9,6 +9,7 @@ import { companyDate, companyMonth, shiftMonth } from "../time";
 import { monthParam, optionalId } from "../web/params";
 import { monthGrid } from "../web/calendar-grid";
 import "../web/visits.css";
+import { PersonSelect } from "../web/PersonSelect";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { host, viewer } = await requirePermission(request, "visits.visits.read");
@@ -61,14 +62,7 @@ export default function Calendar() {
       {d.people.length > 0 ? (
         <Form method="get" className="toolbar visits-toolbar">
           <input type="hidden" name="month" value={d.month} />
-          <select name="person" defaultValue={d.person} aria-label={t("visits.list.person")}>
-            <option value="team">{t("visits.calendar.team")}</option>
-            {d.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <PersonSelect name="person" value={d.person} label={t("visits.list.person")} anyLabel={t("visits.calendar.team")} anyValue="team" people={d.people} />
           <button type="submit">{t("visits.list.filter")}</button>
         </Form>
       ) : null}

@@ -9,6 +9,7 @@ import { scopePeople, seesOthers, viewerScope } from "../scope.server";
 import { optionalId, pageParam } from "../web/params";
 import { SlaClockView } from "../web/SlaClockView";
 import "../web/visits.css";
+import { PersonSelect } from "../web/PersonSelect";
 
 const PAGE_SIZE = 20;
 
@@ -58,16 +59,7 @@ export default function Calls() {
           <option value="closed">{t("visits.calls.closed")}</option>
           <option value="all">{t("visits.calls.all")}</option>
         </select>
-        {d.people.length > 0 ? (
-          <select name="engineer" defaultValue={d.filters.engineerId ?? ""} aria-label={t("visits.call.engineer")}>
-            <option value="">{t("visits.report.anyEngineer")}</option>
-            {d.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        ) : null}
+        <PersonSelect name="engineer" value={d.filters.engineerId} label={t("visits.call.engineer")} anyLabel={t("visits.report.anyEngineer")} people={d.people} />
         <input type="search" name="q" defaultValue={d.filters.q ?? ""} placeholder={t("visits.field.customer")} aria-label={t("visits.field.customer")} />
         <button type="submit">{t("visits.list.filter")}</button>
       </Form>

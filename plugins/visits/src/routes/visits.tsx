@@ -10,6 +10,7 @@ import { scopePeople, seesOthers, viewerScope } from "../scope.server";
 import { choiceParam, optionalId, pageParam } from "../web/params";
 import { isMonth } from "../time";
 import "../web/visits.css";
+import { PersonSelect } from "../web/PersonSelect";
 
 const PAGE_SIZE = 20;
 
@@ -62,16 +63,7 @@ export default function Visits() {
       />
       {params.get("done") === "cancelled" ? <Notice tone="success">{t("visits.detail.cancelled")}</Notice> : null}
       <Form method="get" className="toolbar visits-toolbar" aria-label={t("visits.list.filter")}>
-        {d.people.length > 0 ? (
-          <select name="person" defaultValue={f.personId ?? ""} aria-label={t("visits.list.person")}>
-            <option value="">{t("visits.list.everyone")}</option>
-            {d.people.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        ) : null}
+        <PersonSelect name="person" value={f.personId} label={t("visits.list.person")} anyLabel={t("visits.list.everyone")} people={d.people} />
         <select name="status" defaultValue={f.status ?? ""} aria-label={t("common.status")}>
           <option value="">{t("visits.list.anyStatus")}</option>
           {VISIT_STATUSES.map((s) => (
