@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isPostgresUrl, sqlitePath } from "@aftercare/db/open";
 import { createTestSchema, type TestSchema, testPostgresUrl } from "@aftercare/db/test-db";
-import { expect, inject } from "vitest";
+import { inject } from "vitest";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
@@ -58,20 +58,11 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /**
- * True when the running test file is in test/hardening: that suite reads the app's SQLite file
- * directly (withDb, PRAGMA integrity_check, kill -9 of a SQLite writer), so it keeps SQLite even
- * in the PostgreSQL pass.
- */
-function sqliteOnlyCaller(): boolean {
-  return /[\\/]test[\\/]hardening[\\/]/.test(expect.getState().testPath ?? "");
-}
-
-/**
  * Spawns `node apps/web/server.mjs` from a fresh temp dir with its own database, data dir and
  * port, and waits until `/healthz` answers 200. The database is a SQLite file in that dir, or —
  * when AFTERCARE_TEST_POSTGRES_URL is set (the PostgreSQL pass) and the caller passes no
- * DATABASE_URL — a fresh schema of its own in that PostgreSQL database, dropped by `stop()`
- * (test/hardening, SQLite only, always gets a SQLite file).
+ * DATABASE_URL — a fresh schema of its own in that PostgreSQL database, dropped by `stop()`.
+ * (test/hardening reads the SQLite file itself and is not part of the PostgreSQL pass.)
  *
  * @example
  * const app = await startApp({ LOGIN_MAX_FAILURES: "3" });
@@ -79,7 +70,7 @@ function sqliteOnlyCaller(): boolean {
  */
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aftercare-e2e-app-"));
-  const pgUrl = env.DATABASE_URL === undefined && !sqliteOnlyCaller() ? testPostgresUrl() : undefined;
+  const pgUrl = env.DATABASE_URL === undefined ? testPostgresUrl() : undefined;
   let schema: TestSchema | undefined;
   if (pgUrl) {
     try {
