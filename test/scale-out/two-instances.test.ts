@@ -103,6 +103,9 @@ describe("two instances behind one database", () => {
     expect(bySender.b).toBeGreaterThan(0);
     const outbox = await dbAll<{ status: string; n: number | string }>(a, "select status, count(*) as n from mail_outbox where idempotency_key like ? group by status order by status", [`satisfaction:${campaignId}:%`]);
     expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["sent", RECIPIENTS]]);
+    // Neither worker lost a round to the other's lock (SQLite: SQLITE_BUSY_SNAPSHOT before every
+    // transaction took the write lock at BEGIN).
+    for (const app of [a, b]) expect(app.output()).not.toContain("mail outbox round failed");
     console.log(`[scale-out] ${RECIPIENTS} invitations caught once each: ${bySender.a} sent by instance A, ${bySender.b} by instance B`);
   });
 });
@@ -148,12 +151,12 @@ describe("one instance killed in the middle of a send", () => {
     // Sent through B, whose worker starts at once; B dies once it has delivered 50 of its own.
     await sendAs(b, campaignId);
     const sentByB = () => caughtFor(emails).filter((m) => m.parsed.from?.value[0].address === "b@aftercare.test").length;
-    const killBy = Date.now() + 60_000;
+    const killBy = Date.now() + 30_000;
     while (sentByB() < 50 && Date.now() < killBy) await sleep(5);
     await b.kill9();
     const caughtAtKill = caughtFor(emails).length;
     const byBAtKill = sentByB();
-    expect(byBAtKill).toBeGreaterThanOrEqual(50);
+    expect(byBAtKill, `B delivered ${byBAtKill} of its own in 30 s; its log:\n${b.output().slice(-2_000)}`).toBeGreaterThanOrEqual(50);
     expect(caughtAtKill).toBeLessThan(RECIPIENTS);
 
     const messageIds = () => new Set(caughtFor(emails).map((m) => m.parsed.messageId));
@@ -172,5 +175,5 @@ describe("one instance killed in the middle of a send", () => {
     const outbox = await dbAll<{ status: string; n: number | string }>(a, "select status, count(*) as n from mail_outbox where idempotency_key like ? group by status order by status", [`satisfaction:${campaignId}:%`]);
     expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["sent", RECIPIENTS]]);
     console.log(`[scale-out] instance B killed after ${caughtAtKill} of ${RECIPIENTS} mails (${byBAtKill} of them its own): ${RECIPIENTS} distinct Message-IDs caught, ${repeats} repeat(s) of an already-caught Message-ID`);
-  });
+  }, 180_000);
 });

@@ -106,6 +106,13 @@ export function withStatementCache(sqlite: Database.Database, max = 500): { prep
       // active" and replaces the error that caused it; with no transaction it is a no-op here, so
       // the caller (and the log) gets the real cause. Found by test/hardening/faults-disk-full-http.
       if (sql === "rollback" && !sqlite.inTransaction) return NO_OP as unknown as Database.Statement;
+      // Kysely opens every transaction with a plain (deferred) BEGIN. A deferred transaction that
+      // reads and then writes fails with SQLITE_BUSY_SNAPSHOT, busy timeout or not, when another
+      // process wrote in between (a second instance, the backup or move tool). Taking the write
+      // lock at BEGIN makes the other process wait its turn instead. Within one process nothing
+      // changes: Kysely already runs one transaction at a time on the one connection.
+      // Found by test/scale-out's kill test: one instance's outbox claims kept failing.
+      if (sql === "begin") sql = "begin immediate";
       const stmt = kept.get(sql);
       if (stmt && !stmt.busy) {
         // Most recently used last (Map keeps insertion order).
