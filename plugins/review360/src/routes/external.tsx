@@ -7,6 +7,7 @@ import { requirePublicAction, sessionPolicy } from "@aftercare/core/guards.serve
 import { LOCALE_COOKIE, localeCookie, resolveLocale } from "@aftercare/core/locale.server";
 import { readCookie } from "@aftercare/core/cookies";
 import { guardLink } from "@aftercare/core/link-guard.server";
+import { withStorage } from "@aftercare/core/storage-errors.server";
 import { useI18n } from "@aftercare/i18n/i18n-react";
 import { markOpened, openCustomerReview, saveDraft, submitReview } from "../response/review-session.server";
 import { ReviewForm } from "../components/ReviewForm";
@@ -53,9 +54,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     answers = null;
   }
   const intent = form.get("intent");
-  if (intent === "progress") return data({ saved: await saveDraft(host.ctx, session, answers) });
+  if (intent === "progress") return data({ saved: await withStorage(request, () => saveDraft(host.ctx, session, answers)) });
   if (intent === "submit") {
-    const outcome = await submitReview(host.ctx, session, answers, resolveLocale(request, null));
+    const outcome = await withStorage(request, () => submitReview(host.ctx, session, answers, resolveLocale(request, null)));
     if (!outcome.ok) return data({ errors: outcome.errors }, { status: 400 });
     return data({ ok: true });
   }
