@@ -4,32 +4,20 @@
  * in the recipient's language, through a real outbox worker into a real SMTP server.
  */
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
+import { describe, expect, it } from "vitest";
 import { decideNomination, nominatePeers } from "./assignments.server";
-import { drainOutbox, openedCycle, review360Host, revieweeOf, team, type Host360 } from "../test-support/fixtures";
+import { type Host360, openedCycle, review360MailSuite, revieweeOf, team } from "../test-support/fixtures";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-const hosts: Host360[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.destroy();
-});
+const suite = review360MailSuite();
 
 /** 张伟 (zh-CN) is reviewed; his supervisor 刘主管 reads English. */
 async function setup() {
-  const h = await review360Host();
-  hosts.push(h);
+  const h = await suite.host();
   const t = await team(h.rdb);
   await h.rdb.updateTable("users").set({ locale: "en" }).where("id", "=", t.supervisor).execute();
   const cycleId = await openedCycle(h, t.manager, [t.reviewee]);
   const rid = await revieweeOf(h.rdb, cycleId, t.reviewee);
-  await drainOutbox(h, smtp); // the "cycle open" mails
+  await suite.drain(h); // the "cycle open" mails
   const email = async (id: number) => (await h.rdb.selectFrom("users").select("email").where("id", "=", id).executeTakeFirstOrThrow()).email;
   return { h, t, cycleId, rid, supervisorEmail: await email(t.supervisor), revieweeEmail: await email(t.reviewee) };
 }
@@ -46,7 +34,7 @@ describe("nomination mails", () => {
     expect(await nominatePeers(h.ctx, rid, [a, b, c])).toEqual({ ok: true, count: 3 });
     // Sent again while awaiting the decision: refused, nothing more queued.
     expect(await nominatePeers(h.ctx, rid, [a, b, c])).toEqual({ ok: false, problem: "not-allowed-now" });
-    const mails = await drainOutbox(h, smtp);
+    const mails = await suite.drain(h);
     expect(mails.map((m) => m.envelopeTo[0])).toEqual([supervisorEmail]);
     const mail = mails[0].parsed;
     expect(mail.subject).toBe("Please approve the peers 张伟 nominated (2026 下半年 360 度评估)");
@@ -62,12 +50,12 @@ describe("nomination mails", () => {
     const { h, t, cycleId, rid, supervisorEmail, revieweeEmail } = await setup();
     const [a, b, c, d] = t.others;
     await nominatePeers(h.ctx, rid, [a, b, c]);
-    await drainOutbox(h, smtp);
+    await suite.drain(h);
 
     expect(await decideNomination(h.ctx, rid, { kind: "reject", note: "请提名与你合作最多的同事。" })).toEqual({ ok: true, count: 0 });
     // A second decision on the same submission is refused and mails nobody.
     expect(await decideNomination(h.ctx, rid, { kind: "reject", note: "again" })).toEqual({ ok: false, problem: "not-allowed-now" });
-    const returned = await drainOutbox(h, smtp);
+    const returned = await suite.drain(h);
     expect(returned.map((m) => m.envelopeTo[0])).toEqual([revieweeEmail]);
     expect(returned[0].parsed.subject).toBe("您的同事提名被退回（2026 下半年 360 度评估）");
     expect(String(returned[0].parsed.text)).toContain("说明：请提名与你合作最多的同事。");
@@ -75,11 +63,11 @@ describe("nomination mails", () => {
 
     // Nominating again is a new round: the supervisor is asked again.
     expect(await nominatePeers(h.ctx, rid, [a, b, d])).toEqual({ ok: true, count: 3 });
-    expect((await drainOutbox(h, smtp)).map((m) => m.envelopeTo[0])).toEqual([supervisorEmail]);
+    expect((await suite.drain(h)).map((m) => m.envelopeTo[0])).toEqual([supervisorEmail]);
 
     expect(await decideNomination(h.ctx, rid, { kind: "approve", peerIds: [a, b, c, d] })).toEqual({ ok: true, count: 4 });
     expect(await decideNomination(h.ctx, rid, { kind: "approve", peerIds: [a, b, c, d] })).toEqual({ ok: false, problem: "not-allowed-now" });
-    const approved = await drainOutbox(h, smtp);
+    const approved = await suite.drain(h);
     expect(approved.map((m) => m.envelopeTo[0])).toEqual([revieweeEmail]);
     expect(approved[0].parsed.subject).toBe("您的同事提名已获批准（2026 下半年 360 度评估）");
     expect(String(approved[0].parsed.text)).toContain("将有 4 位同事评价您");
@@ -99,7 +87,7 @@ describe("nomination mails", () => {
     const results = await Promise.all([nominatePeers(h.ctx, rid, peers), nominatePeers(h.ctx, rid, peers)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, problem: "not-allowed-now" }]);
-    expect(await drainOutbox(h, smtp)).toHaveLength(1);
+    expect(await suite.drain(h)).toHaveLength(1);
     const peerRows = await h.rdb.selectFrom("review360_assignment").select("rater_user_id").where("reviewee_id", "=", rid).where("rater_group", "=", "peers").execute();
     expect(peerRows).toHaveLength(3);
   });
@@ -108,9 +96,9 @@ describe("nomination mails", () => {
     const { h, t, rid, revieweeEmail } = await setup();
     await h.rdb.updateTable("review360_reviewee").set({ supervisor_id: null }).where("id", "=", rid).execute();
     expect(await nominatePeers(h.ctx, rid, t.others.slice(0, 3))).toEqual({ ok: true, count: 3 });
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
     // A manager decides instead.
     expect(await decideNomination(h.ctx, rid, { kind: "approve", peerIds: t.others.slice(0, 3) })).toEqual({ ok: true, count: 3 });
-    expect((await drainOutbox(h, smtp)).map((m) => m.envelopeTo[0])).toEqual([revieweeEmail]);
+    expect((await suite.drain(h)).map((m) => m.envelopeTo[0])).toEqual([revieweeEmail]);
   });
 });

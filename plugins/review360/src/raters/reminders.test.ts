@@ -1,22 +1,11 @@
 import { sql } from "kysely";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
+import { describe, expect, it } from "vitest";
 import { assignCustomers, assignStaff } from "./assignments.server";
 import { closeCycle } from "../cycle/cycles.server";
-import { answersFor, drainOutbox, insertCustomers, openedCycle, plusDays, REVIEW_LINK, review360Host, revieweeOf, START, submitAsCustomer, submitAsStaff, team, type Host360 } from "../test-support/fixtures";
+import { answersFor, insertCustomers, openedCycle, plusDays, review360MailSuite, REVIEW_LINK, revieweeOf, START, submitAsCustomer, submitAsStaff, team } from "../test-support/fixtures";
 import { openCustomerReview } from "../response/review-session.server";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-const hosts: Host360[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.destroy();
-});
+const suite = review360MailSuite();
 
 /**
  * Reviewee 张伟 (self), supervisor 刘主管, peers 李娜 / 赵磊 / 孙敏, customers A and B.
@@ -24,8 +13,7 @@ afterEach(async () => {
  * Rule: remind 3 days after assignment or the last reminder, at most 2 times, until 2026-12-21.
  */
 async function setup() {
-  const h = await review360Host();
-  hosts.push(h);
+  const h = await suite.host();
   const t = await team(h.rdb);
   const cycleId = await openedCycle(h, t.manager, [t.reviewee]);
   const rid = await revieweeOf(h.rdb, cycleId, t.reviewee);
@@ -36,7 +24,7 @@ async function setup() {
   await submitAsStaff(h, rid, t.reviewee, answersFor(4));
   await submitAsStaff(h, rid, peers[0], answersFor(3));
   await submitAsCustomer(h, rid, a, answersFor(5));
-  await drainOutbox(h, smtp); // invitations and "cycle open" mails
+  await suite.drain(h); // invitations and "cycle open" mails
   const emails = Object.fromEntries(
     (await h.rdb.selectFrom("users").select(["id", "email"]).execute()).map((u) => [u.id, u.email]),
   );
@@ -53,27 +41,27 @@ describe("reminders", () => {
     // Day 2: too early.
     h.now.iso = plusDays(START, 2);
     await h.runJob("review360.reminders");
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
 
     // Day 3: first reminder to the four non-submitters.
     h.now.iso = plusDays(START, 3);
     await h.runJob("review360.reminders");
-    const first = await drainOutbox(h, smtp);
+    const first = await suite.drain(h);
     expect(recipients(first)).toEqual(pending);
     // Running the job again at the same time sends nothing (idempotency key per rater per reminder).
     await h.runJob("review360.reminders");
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
 
     // 赵磊 submits; day 6: the second reminder skips him.
     await submitAsStaff(h, rid, peers[1], answersFor(4));
     h.now.iso = plusDays(START, 6);
     await h.runJob("review360.reminders");
-    expect(recipients(await drainOutbox(h, smtp))).toEqual([emails[t.supervisor], emails[peers[2]], "b@customer.example"].sort());
+    expect(recipients(await suite.drain(h))).toEqual([emails[t.supervisor], emails[peers[2]], "b@customer.example"].sort());
 
     // Day 9: the rule's maximum (2) is reached: nothing more.
     h.now.iso = plusDays(START, 9);
     await h.runJob("review360.reminders");
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
     // 4 first reminders + 3 second reminders, each with its own key.
     const keys = await sql<{ k: string }>`select idempotency_key as k from mail_outbox where idempotency_key like 'review360:%:reminder:%'`.execute(h.db);
     expect(keys.rows).toHaveLength(7);
@@ -83,7 +71,7 @@ describe("reminders", () => {
     const { h, t, rid, emails } = await setup();
     h.now.iso = plusDays(START, 3);
     await h.runJob("review360.reminders");
-    const mails = await drainOutbox(h, smtp);
+    const mails = await suite.drain(h);
     const customer = mails.find((m) => m.envelopeTo[0] === "b@customer.example")!.parsed;
     expect(customer.subject).toBe("提醒：请评价张伟的服务");
     const session = await openCustomerReview(h.ctx, REVIEW_LINK.exec(String(customer.text))![1]);
@@ -97,10 +85,10 @@ describe("reminders", () => {
     const { h, cycleId } = await setup();
     h.now.iso = "2026-12-22T01:00:00.000Z"; // after the due date 2026-12-21
     await h.runJob("review360.reminders");
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
     h.now.iso = plusDays(START, 3); // due, but the cycle is closed
     expect(await closeCycle(h.rdb, cycleId, h.now.iso)).toBe(true);
     await h.runJob("review360.reminders");
-    expect(await drainOutbox(h, smtp)).toEqual([]);
+    expect(await suite.drain(h)).toEqual([]);
   });
 });

@@ -1,24 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
+import { describe, expect, it } from "vitest";
 import { assignCustomers } from "../raters/assignments.server";
 import { openCustomerReview, saveDraft, submitReview } from "./review-session.server";
-import { answersFor, drainOutbox, insertCustomers, openedCycle, REVIEW_LINK, review360Host, revieweeOf, team, type Host360 } from "../test-support/fixtures";
+import { answersFor, insertCustomers, openedCycle, review360MailSuite, REVIEW_LINK, revieweeOf, team } from "../test-support/fixtures";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startTestSmtpServer();
-});
-afterAll(async () => {
-  await smtp.close();
-});
-const hosts: Host360[] = [];
-afterEach(async () => {
-  for (const h of hosts.splice(0)) await h.destroy();
-});
+const suite = review360MailSuite();
 
 async function setup() {
-  const h = await review360Host();
-  hosts.push(h);
+  const h = await suite.host();
   const t = await team(h.rdb);
   const cycleId = await openedCycle(h, t.manager, [t.reviewee, t.others[0]]);
   const rid = await revieweeOf(h.rdb, cycleId, t.reviewee);
@@ -28,7 +16,7 @@ async function setup() {
     { company: "Pacific Feed Co.", email: "ops@pacific.example", locale: "en" },
     { company: "退订公司", email: "no@example.com", optedOut: true },
   ]);
-  await drainOutbox(h, smtp); // the "cycle open" mails to staff
+  await suite.drain(h); // the "cycle open" mails to staff
   return { h, t, rid, other, zh, en, opted };
 }
 
@@ -36,7 +24,7 @@ describe("a customer rater", () => {
   it("gets a mail in their language with a personal link that opens their own form, and works once", async () => {
     const { h, rid, zh, en } = await setup();
     expect(await assignCustomers(h.ctx, rid, [zh, en])).toEqual({ ok: true, count: 2 });
-    const mails = await drainOutbox(h, smtp);
+    const mails = await suite.drain(h);
     expect(mails.map((m) => m.envelopeTo[0]).sort()).toEqual(["buyer@shanghai-jm.example", "ops@pacific.example"]);
     const zhMail = mails.find((m) => m.envelopeTo[0] === "buyer@shanghai-jm.example")!.parsed;
     const enMail = mails.find((m) => m.envelopeTo[0] === "ops@pacific.example")!.parsed;
@@ -66,7 +54,7 @@ describe("a customer rater", () => {
   it("cannot open anything with a tampered token or another purpose's token", async () => {
     const { h, rid, zh } = await setup();
     await assignCustomers(h.ctx, rid, [zh]);
-    const mail = (await drainOutbox(h, smtp))[0].parsed;
+    const mail = (await suite.drain(h))[0].parsed;
     const token = REVIEW_LINK.exec(String(mail.text))![1];
     const [id, secret] = token.split(".");
     expect(await openCustomerReview(h.ctx, `${id}.${secret.slice(0, -1)}${secret.endsWith("A") ? "B" : "A"}`)).toBeNull();
@@ -78,7 +66,7 @@ describe("a customer rater", () => {
     const { h, rid, zh, opted } = await setup();
     expect(await assignCustomers(h.ctx, rid, [opted])).toEqual({ ok: false, problem: "invalid-rater" });
     await assignCustomers(h.ctx, rid, [zh]);
-    const token = REVIEW_LINK.exec(String((await drainOutbox(h, smtp))[0].parsed.text))![1];
+    const token = REVIEW_LINK.exec(String((await suite.drain(h))[0].parsed.text))![1];
     await h.rdb.updateTable("review360_cycle").set({ status: "closed" }).execute();
     expect(await openCustomerReview(h.ctx, token)).toBeNull();
   });

@@ -4,9 +4,10 @@
  * Nothing here is a mock.
  */
 import type { Kysely } from "kysely";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { DEFAULT_MIN_RATERS, DEFAULT_RATER_WEIGHTS } from "@aftercare/scoring";
 import { createTestHost, type TestHost } from "@aftercare/core/test-host.server";
-import type { ReceivedMail, TestSmtpServer } from "@aftercare/mail/test-smtp-server";
+import { type ReceivedMail, startTestSmtpServer, type TestSmtpServer } from "@aftercare/mail/test-smtp-server";
 import { review360Plugin } from "../plugin";
 import type { Review360Tables } from "../tables";
 import { createCycle, openCycle, type NewCycle } from "../cycle/cycles.server";
@@ -24,6 +25,39 @@ export async function review360Host(startIso = START): Promise<Host360> {
   const now = { iso: startIso };
   const host = await createTestHost({ plugins: [review360Plugin], clock: () => new Date(now.iso) });
   return Object.assign(host, { rdb: host.db as unknown as Db, now });
+}
+
+/**
+ * For a test file whose tests mail: registers the file's hooks (one SMTP server for the file, each
+ * test's hosts destroyed after it) and returns how to get a host and drain its outbox.
+ *
+ * @example
+ * const suite = review360MailSuite();
+ * it("…", async () => { const h = await suite.host(); …; const mails = await suite.drain(h); });
+ */
+export function review360MailSuite(): { host(startIso?: string): Promise<Host360>; drain(host: Host360): Promise<ReceivedMail[]> } {
+  let smtp: TestSmtpServer | undefined;
+  const hosts: Host360[] = [];
+  beforeAll(async () => {
+    smtp = await startTestSmtpServer();
+  });
+  afterAll(async () => {
+    await smtp?.close();
+  });
+  afterEach(async () => {
+    for (const h of hosts.splice(0)) await h.destroy();
+  });
+  return {
+    async host(startIso = START) {
+      const h = await review360Host(startIso);
+      hosts.push(h);
+      return h;
+    },
+    drain(host) {
+      if (!smtp) throw new Error("review360MailSuite: the SMTP server starts in beforeAll");
+      return drainOutbox(host, smtp);
+    },
+  };
 }
 
 export function plusDays(iso: string, days: number): string {
