@@ -33,8 +33,11 @@ interface LinkForm {
   readonly name: string;
   readonly prefix: string;
   readonly answers: Record<string, unknown>;
+  /** Unused personal links, one taken per run. */
   readonly links: readonly string[];
+  /** Submissions stored for this link: 0 or 1. */
   stored(token: string): number;
+  /** Answer rows of this form stored in all, to see that a refused run left none behind. */
   total(): number;
 }
 
