@@ -32,6 +32,21 @@ const tiny = {
   settleMs: 500,
 };
 
+/**
+ * Case 1 on either database: answers were stored, each exactly once, every acknowledged one is
+ * there, and the report aggregates kept at submission (under concurrent load) equal a recount.
+ */
+function expectCase1(submit: any): void {
+  expect(submit.requests).toBeGreaterThan(0);
+  expect(submit.check.acknowledged).toBeGreaterThan(0);
+  expect(submit.check.lost).toBe(0);
+  expect(submit.check.duplicated).toBe(0);
+  expect(submit.check.aggregateMismatches).toBe(0);
+  expect(submit.check.aggregate.kept.n).toBe(submit.check.responses);
+  expect(submit.errors).toBe(0);
+  for (const x of [submit.rps, submit.p99, submit.reference.rps, submit.floor.rps]) expect(number(x)).toBe(true);
+}
+
 describe("the bench harness (tiny data, no targets)", () => {
   const results: Record<string, any> = {};
 
@@ -41,16 +56,8 @@ describe("the bench harness (tiny data, no targets)", () => {
       try {
         const p = await postgresSuite({ buildDir, env, pg: { databaseUrl: schema.url }, ...tiny });
         results.postgres = p;
-        // Case 1: every acknowledged answer stored once, with its item scores, completed link and aggregates.
-        expect(p.submit.requests).toBeGreaterThan(0);
-        expect(p.submit.check.acknowledged).toBeGreaterThan(0);
-        expect(p.submit.check.lost).toBe(0);
-        expect(p.submit.check.duplicated).toBe(0);
-        expect(p.submit.check.aggregateMismatches).toBe(0);
-        expect(p.submit.check.aggregate.kept.n).toBe(p.submit.check.responses);
-        expect(p.submit.errors).toBe(0);
+        expectCase1(p.submit);
         expect(p.submit.reference.errors).toBe(0);
-        for (const x of [p.submit.rps, p.submit.p99, p.submit.reference.rps, p.submit.floor.rps]) expect(number(x)).toBe(true);
         // The seed (counted before the load): 3 campaigns × 40 customers = 120 responses, × 5 items = 600.
         expect(p.seed.responses).toBe(120);
         expect(p.seed.itemScores).toBe(600);
@@ -70,16 +77,7 @@ describe("the bench harness (tiny data, no targets)", () => {
     it("cases 1, 2, 3 and 7: submissions, opening the link, the report, memory", { timeout: 120_000 }, async () => {
       const s = await satisfactionSuite({ buildDir, env, ...tiny });
       results.satisfaction = s;
-      // Case 1: answers were stored, each exactly once, and every acknowledged one is there.
-      expect(s.submit.requests).toBeGreaterThan(0);
-      expect(s.submit.check.acknowledged).toBeGreaterThan(0);
-      expect(s.submit.check.lost).toBe(0);
-      expect(s.submit.check.duplicated).toBe(0);
-      // The report aggregates kept at submission (under concurrent load) equal a recount of the rows.
-      expect(s.submit.check.aggregateMismatches).toBe(0);
-      expect(s.submit.check.aggregate.kept.n).toBe(s.submit.check.responses);
-      expect(s.submit.errors).toBe(0);
-      for (const x of [s.submit.rps, s.submit.p99, s.submit.reference.rps, s.submit.floor.rps]) expect(number(x)).toBe(true);
+      expectCase1(s.submit);
       // Case 2.
       expect(s.open.requests).toBeGreaterThan(0);
       expect(s.open.errors).toBe(0);

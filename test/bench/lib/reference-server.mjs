@@ -13,6 +13,13 @@ import Database from "better-sqlite3";
 const mode = process.env.MODE;
 let handler;
 
+/** Reads a POSTed survey form (as the app's page sends it) and hands over its parsed `payload`. */
+function readAnswers(req, then) {
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
+  req.on("end", () => then(JSON.parse(new URLSearchParams(Buffer.concat(chunks).toString("utf8")).get("payload") ?? "null")));
+}
+
 if (mode === "insert") {
   const db = new Database(process.env.REF_DB);
   db.pragma("journal_mode = WAL");
@@ -28,11 +35,7 @@ if (mode === "insert") {
   );
   let next = 1;
   handler = (req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      const answers = JSON.parse(form.get("payload") ?? "null");
+    readAnswers(req, (answers) => {
       const id = next++;
       insert.run(id, id, new Date().toISOString(), scores.score, scores.satisfied, scores.product, scores.service, scores.lowest, JSON.stringify(answers));
       res.writeHead(200, { "Content-Type": "text/x-script" });
@@ -49,11 +52,7 @@ if (mode === "insert") {
      values (1, 1, $1, $1, 'bench', 'mid', null, $2, $3, $4, $5, $6, $7, $8)`;
   let next = 1;
   handler = (req, res) => {
-    const chunks = [];
-    req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      const answers = JSON.parse(form.get("payload") ?? "null");
+    readAnswers(req, (answers) => {
       const id = next++;
       pool.query({ name: "ref-insert", text, values: [id, new Date().toISOString(), scores.score, scores.satisfied, scores.product, scores.service, scores.lowest, JSON.stringify(answers)] }).then(
         () => {
