@@ -193,23 +193,15 @@ const server = http.createServer(async (req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
-/** A database URL as the start-up banner shows it: PostgreSQL's password replaced. */
-function withoutPassword(url) {
-  if (!/^postgres(ql)?:/.test(url)) return url;
-  const u = new URL(url);
-  if (u.password) u.password = "***";
-  return u.toString();
-}
-
 const port = host.config.port;
 server.listen(port, process.env.HOST ?? "0.0.0.0", () => {
   const lines = [
     "",
     `  Aftercare is running: ${host.config.publicBaseUrl}`,
-    `  Database: ${withoutPassword(host.config.databaseUrl)}`,
+    `  Database: ${build.entry.module.redactUrl(host.config.databaseUrl)}`,
     host.catcher ? `  Mail: built-in SMTP catcher on ${host.catcher.url} (see Admin → Mailbox)` : host.config.smtpUrl ? `  Mail: ${new URL(host.config.smtpUrl).host}` : "  Mail: not sent (background work is off)",
   ];
-  if (/^postgres(ql)?:/.test(host.config.databaseUrl) && !process.env.SESSION_SECRET) {
+  if (build.entry.module.isPostgresUrl(host.config.databaseUrl) && !process.env.SESSION_SECRET) {
     lines.push("  Note: SESSION_SECRET is not set, so this instance keeps its own in DATA_DIR. Several instances", "  on one database must all be started with the same SESSION_SECRET (README, Scaling out).");
   }
   if (host.demoLogins.length) {

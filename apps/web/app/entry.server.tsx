@@ -7,8 +7,9 @@ import { renderToPipeableStream } from "react-dom/server";
 import { hostReady } from "./host.server";
 
 export { hostReady };
-// For scripts that run inside the production build (scripts/migrate-to-pg.mjs).
+// For scripts that run inside the production build (scripts/migrate-to-pg.mjs, server.mjs's banner).
 export { migrateToPostgres } from "./tools.server";
+export { isPostgresUrl, redactUrl } from "@aftercare/db/open";
 
 export const streamTimeout = 5_000;
 
